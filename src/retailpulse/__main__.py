@@ -1,0 +1,3 @@
+from retailpulse.cli import main
+
+main()
