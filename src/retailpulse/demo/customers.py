@@ -7,12 +7,13 @@ rate, drop-out probability, spend scale) used by ``purchases.py``; they are not 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 import polars as pl
 
 from retailpulse.demo.names import draw_names, make_handles
+from retailpulse.demo.timeline import to_datetime
 from retailpulse.demo.world import HISTORY_DAYS, REGIONS, STORES
 
 REGION_CODES = ("ID", "CN", "TW", "SG", "GB")
@@ -118,17 +119,26 @@ def draw_population(rng: np.random.Generator, n: int) -> Population:
     return pop
 
 
-def _phone(rng: np.random.Generator, region: str) -> str:
-    prefix = REGIONS[region].phone_prefix
-    if region == "ID":
-        return f"{prefix}{rng.integers(11, 99)}-{rng.integers(1000, 9999)}-{rng.integers(1000, 9999)}"
-    if region == "CN":
-        return f"{prefix}{rng.integers(30, 99)} {rng.integers(1000, 9999)} {rng.integers(1000, 9999)}"
-    if region == "TW":
-        return f"{prefix}{rng.integers(10, 99)}-{rng.integers(100, 999)}-{rng.integers(100, 999)}"
-    if region == "SG":
-        return f"{prefix}{rng.integers(8000, 9999)} {rng.integers(1000, 9999)}"
-    return f"{prefix}{rng.integers(100, 999)} {rng.integers(100000, 999999)}"
+def _phones(rng: np.random.Generator, region: np.ndarray) -> list[str]:
+    """Phone numbers in each region's usual format."""
+    n = len(region)
+    a, b, c = rng.integers(10, 99, n), rng.integers(1000, 9999, n), rng.integers(1000, 9999, n)
+    d = rng.integers(100, 999, n)
+    out = []
+    for r, x, y, z, w in zip(region.tolist(), a.tolist(), b.tolist(), c.tolist(), d.tolist(),
+                             strict=True):
+        pre = REGIONS[r].phone_prefix
+        if r == "ID":
+            out.append(f"{pre}{x}-{y}-{z}")
+        elif r == "CN":
+            out.append(f"{pre}{x + 20} {y} {z}")
+        elif r == "TW":
+            out.append(f"{pre}{x}-{w}-{z % 1000:03d}")
+        elif r == "SG":
+            out.append(f"{pre}{8000 + y % 2000} {z}")
+        else:
+            out.append(f"{pre}{w} {y}{x % 10}{z % 10}")
+    return out
 
 
 def customers_frame(
@@ -141,15 +151,13 @@ def customers_frame(
     has_phone = rng.random(n) < 0.78
     dom_pick = rng.integers(0, 4, n).tolist()
     emails: list[str | None] = []
-    phones: list[str | None] = []
-    for i in range(n):
-        reg = pop.region[i]
+    for i, reg in enumerate(pop.region.tolist()):
         doms = REGIONS[reg].email_domains
         emails.append(
             f"{ascii_names[i]}{i % 89}@{doms[dom_pick[i] % len(doms)]}" if has_email[i] else None
         )
-        phones.append(_phone(rng, reg) if has_phone[i] else None)
-    joined = [start + timedelta(days=float(b)) for b in pop.birth.tolist()]
+    phones = [p if h else None for p, h in zip(_phones(rng, pop.region), has_phone, strict=True)]
+    joined = to_datetime(start, pop.birth)
     return pl.DataFrame(
         {
             "customer_id": pop.ids.tolist(),
@@ -223,9 +231,7 @@ def consents_frame(
             "customer_id": np.concatenate([cust, cust[ci]]).tolist(),
             "purpose": np.concatenate([purpose, purpose[ci]]).tolist(),
             "granted": np.concatenate([rows_g, new_g]).tolist(),
-            "at": [
-                start + timedelta(days=float(d)) for d in np.concatenate([at, later]).tolist()
-            ],
+            "at": to_datetime(start, np.concatenate([at, later])),
             "source": np.concatenate([source, new_src]).tolist(),
         },
         schema={
@@ -260,7 +266,7 @@ def identities_frame(
             "author_id": pop.account_author[idx].tolist(),
             "method": method.tolist(),
             "consent": consent.tolist(),
-            "linked_at": [start + timedelta(days=float(d)) for d in linked_day.tolist()],
+            "linked_at": to_datetime(start, linked_day),
         },
         schema={
             "customer_id": pl.String,

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from retailpulse.demo import campaigns as camp
-from retailpulse.demo.categories import DRIVER_RANKING, EFFECTS
+from retailpulse.demo.categories import CATEGORIES, DRIVER_RANKING, EFFECTS, INDEX
 from retailpulse.demo.customers import (
     BGNBD,
     GAMMA_GAMMA,
@@ -25,7 +25,13 @@ from retailpulse.demo.customers import (
     identities_frame,
     tiers_from_spend,
 )
-from retailpulse.demo.experience import CRISIS_DAYS, CRISIS_STORE, effect_events, plan_events
+from retailpulse.demo.experience import (
+    CRISIS_DAYS,
+    CRISIS_STORE,
+    MAX_EFFECT_EVENTS,
+    effect_events,
+    plan_events,
+)
 from retailpulse.demo.messages import (
     brand_posts,
     inbound_messages,
@@ -133,8 +139,8 @@ def generate(size: str = "small", seed: int = 7, *, end: datetime | None = None)
     treated_rows = campaign.target[campaign.treated]
     window = [(treated_rows, campaign.start, campaign.end, camp.RATE_LIFT)]
     sim_seed = int(seeds[3].generate_state(1)[0])
-    cust, times = simulate(pop, end_day, build_modifiers(n_cust, effects, window), sim_seed)
-    cust0, times0 = simulate(pop, end_day, build_modifiers(n_cust, effects, []), sim_seed)
+    cust, times = simulate(pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, window), sim_seed)
+    cust0, times0 = simulate(pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, []), sim_seed)
 
     is_treated = np.zeros(n_cust, dtype=bool)
     is_treated[treated_rows] = True
@@ -188,7 +194,11 @@ def _truth(pop: Any, events: Any, campaign: camp.Campaign, cust: np.ndarray, tim
     crisis_rows = inbound.filter(pl.Series(events.crisis))
     day = timedelta(days=1)
     return {
-        "seed_calendar": {"start": start, "end": start + end_day * day},
+        "calendar": {
+            "start": start,
+            "end": start + end_day * day,
+            "messages_from": start + (end_day - MESSAGE_DAYS) * day,
+        },
         "crisis": {
             "store_id": CRISIS_STORE,
             "aspect": "delivery",
@@ -205,6 +215,7 @@ def _truth(pop: Any, events: Any, campaign: camp.Campaign, cust: np.ndarray, tim
             "multipliers": dict(EFFECTS),
             "note": "purchase-rate multiplier applied from the message's time on, for each "
             "customer's first three messages that plant an effect",
+            "experiences": _experiences(pop, events, inbound),
         },
         "campaign": {
             "campaign_id": camp.CAMPAIGN_ID,
@@ -221,6 +232,28 @@ def _truth(pop: Any, events: Any, campaign: camp.Campaign, cust: np.ndarray, tim
         },
         "processes": {"bgnbd": dict(BGNBD), "gamma_gamma": dict(GAMMA_GAMMA)},
     }
+
+
+def _experiences(pop: Any, events: Any, inbound: pl.DataFrame) -> pl.DataFrame:
+    """Every customer message that planted an effect on its author's buying."""
+    rows = np.flatnonzero((events.cust >= 0) & (events.effect != 1.0))
+    cats = events.category[rows]
+    first: dict[int, int] = {}
+    counted = []
+    for c in events.cust[rows].tolist():  # rows are in time order
+        first[c] = first.get(c, 0) + 1
+        counted.append(first[c] <= MAX_EFFECT_EVENTS)
+    return pl.DataFrame(
+        {
+            "customer_id": pop.ids[events.cust[rows]].tolist(),
+            "platform": events.platform[rows].tolist(),
+            "external_id": inbound["external_id"].to_numpy()[rows].tolist(),
+            "category": cats.tolist(),
+            "aspect": [CATEGORIES[INDEX[c]].aspect for c in cats.tolist()],
+            "multiplier": events.effect[rows],
+            "counted": counted,
+        }
+    )
 
 
 def ground_truth(data: DemoData) -> dict[str, Any]:

@@ -92,23 +92,33 @@ def _next_time(
 
 
 def simulate(
-    pop: Population, end_day: float, mods: Modifiers, seed: int
+    birth: np.ndarray,
+    lam: np.ndarray,
+    p_drop: np.ndarray,
+    end_day: float,
+    mods: Modifiers,
+    seed: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Purchase times (days) as (customer index, time), sorted by time."""
+    """Purchase times (days) as (customer index, time), sorted by time.
+
+    Each customer buys at ``birth``, then at exponential gaps of rate ``lam`` (times the
+    modifiers); after each repeat purchase they drop out with probability ``p_drop``.
+    """
     rng = np.random.default_rng(seed)
-    n = len(pop.ids)
-    t = pop.birth.copy()
+    n = len(birth)
+    t = birth.copy()
     alive = np.ones(n, dtype=bool)
     who: list[np.ndarray] = [np.arange(n)]
     when: list[np.ndarray] = [t.copy()]
-    for _ in range(MAX_STEPS):
+    for step in range(MAX_STEPS):
         u = rng.random(n)
         e = rng.exponential(1.0, n)
-        alive &= u >= pop.p_drop
+        if step:  # BG/NBD: a customer may drop out after each repeat purchase, not the first
+            alive &= u >= p_drop
         idx = np.flatnonzero(alive)
         if len(idx) == 0:
             break
-        nt = _next_time(t[idx], e[idx], pop.lam[idx], mods.breaks[idx], mods.mult[idx])
+        nt = _next_time(t[idx], e[idx], lam[idx], mods.breaks[idx], mods.mult[idx])
         ok = nt < end_day
         alive[idx[~ok]] = False
         t[idx[ok]] = nt[ok]
@@ -174,10 +184,7 @@ def build_orders(
     n_lines = np.minimum(n_items, 1 + rng.poisson(1.5, m)).clip(1, 4)
     line_order = np.repeat(np.arange(m), n_lines)
     first = np.concatenate([[0], np.cumsum(n_lines)[:-1]])
-    pos = np.arange(len(line_order)) - first[line_order]
     sku_i = rng.choice(len(PRODUCTS), size=len(line_order), p=popularity)
-    # distinct skus within an order: shift duplicates by their position
-    sku_i = (sku_i + pos * 7) % len(PRODUCTS)
     extra = n_items - n_lines
     qty = np.ones(len(line_order))
     qty[first] += extra
@@ -201,12 +208,17 @@ def build_orders(
         },
         schema_overrides={"order_id": pl.String, "customer_id": pl.String},
     )
-    lines = pl.DataFrame(
-        {
-            "order_id": ids[line_order].tolist(),
-            "sku": np.asarray([p[0] for p in PRODUCTS], dtype=object)[sku_i].tolist(),
-            "quantity": qty,
-            "unit_price": prices[sku_i],
-        }
+    # the same sku drawn twice in one order is one line with a larger quantity
+    lines = (
+        pl.DataFrame(
+            {
+                "order_id": ids[line_order].tolist(),
+                "sku": np.asarray([p[0] for p in PRODUCTS], dtype=object)[sku_i].tolist(),
+                "quantity": qty,
+                "unit_price": prices[sku_i],
+            }
+        )
+        .group_by(["order_id", "sku"], maintain_order=True)
+        .agg(pl.col("quantity").sum(), pl.col("unit_price").first())
     )
     return Orders(tx, lines, cust, times, ids, total)

@@ -201,7 +201,9 @@ def compose(
             "days": days[i],
             "size": _pick(mod.SIZES, row[10]),
             "color": _pick(mod.COLORS, row[11]),
-            "price": price_text(lg, PRODUCTS[p1][7] * (1.25 + 0.5 * row[10])),
+            "price": price_text(lg, PRODUCTS[p1][7] * (1.25 + 0.5 * row[10]))
+            if "{price}" in text
+            else "",
             "item": _pick(UNSTOCKED[lg], row[2]),
             "city": city_text(city, lg),
         }
