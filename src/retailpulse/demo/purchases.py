@@ -43,7 +43,7 @@ def build_modifiers(
         col = np.full(n, np.inf)
         col[rows] = t
         cols_t.append(col)
-    for rows, s, e, _m in windows:
+    for rows, s, e, _wm in windows:
         for v in (s, e):
             col = np.full(n, np.inf)
             col[rows] = v
@@ -60,10 +60,10 @@ def build_modifiers(
         mm = np.ones(n)
         mm[rows] = m
         mult *= np.where(points >= col[:, None], mm[:, None], 1.0)
-    for rows, s, e, m in windows:
+    for rows, s, e, wm in windows:
         inside = np.zeros((n, k + 1), dtype=bool)
         inside[rows] = (points[rows] >= s) & (points[rows] < e)
-        mult *= np.where(inside, m, 1.0)
+        mult *= np.where(inside, wm, 1.0)
     return Modifiers(breaks, mult)
 
 
@@ -169,7 +169,8 @@ def build_orders(
     oi = np.flatnonzero(other)
     pick = rng.random(len(oi))
     store[oi] = [
-        _PHYSICAL[reg][int(p * len(_PHYSICAL[reg]))] for reg, p in zip(region[oi], pick, strict=True)
+        _PHYSICAL[reg][int(p * len(_PHYSICAL[reg]))]
+        for reg, p in zip(region[oi], pick, strict=True)
     ]
     online = store == "ONLINE"
     channel = np.full(m, "store", dtype=object)

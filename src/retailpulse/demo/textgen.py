@@ -8,9 +8,10 @@ ones partly lower-cased, so one template shows up in several registers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,13 +40,28 @@ EMOJI = {
 }
 #: How many emoji a text carries on each platform (mean of a Poisson draw).
 EMOJI_RATE = {
-    "instagram": 1.4, "tiktok": 1.6, "facebook": 0.8, "x": 0.6, "weibo": 0.7, "wechat": 0.4,
-    "review": 0.2, "email": 0.05, "web": 0.05, "sms": 0.1,
+    "instagram": 1.4,
+    "tiktok": 1.6,
+    "facebook": 0.8,
+    "x": 0.6,
+    "weibo": 0.7,
+    "wechat": 0.4,
+    "review": 0.2,
+    "email": 0.05,
+    "web": 0.05,
+    "sms": 0.1,
 }
 #: Chance of an extra sentence, by platform (reviews and e-mails run long, X short).
 EXTRA_RATE = {
-    "review": 0.8, "email": 0.85, "web": 0.6, "facebook": 0.45, "instagram": 0.3, "tiktok": 0.2,
-    "x": 0.15, "weibo": 0.35, "wechat": 0.45,
+    "review": 0.8,
+    "email": 0.85,
+    "web": 0.6,
+    "facebook": 0.45,
+    "instagram": 0.3,
+    "tiktok": 0.2,
+    "x": 0.15,
+    "weibo": 0.35,
+    "wechat": 0.45,
 }
 CITY = {
     "Jakarta": {"zh-Hans": "雅加达", "zh-Hant": "雅加達"},
@@ -57,11 +73,18 @@ CITY = {
 }
 _FX = {"en": (1.0, "$"), "id": (15_800.0, "Rp "), "zh-Hans": (7.2, "¥"), "zh-Hant": (32.0, "NT$")}
 _STORE_CITY = {s[0]: s[2] for s in STORES}
-_GARMENTS = [i for i, p in enumerate(PRODUCTS) if p[6] in ("tops", "bottoms", "dresses", "outerwear")]
+_GARMENTS = [
+    i for i, p in enumerate(PRODUCTS) if p[6] in ("tops", "bottoms", "dresses", "outerwear")
+]
 _SHOES = [i for i, p in enumerate(PRODUCTS) if p[6] == "footwear"]
 _BAGS = [i for i, p in enumerate(PRODUCTS) if p[6] in ("bags", "outerwear")]
-_STORE_REGION_CITY = {"ID": "Jakarta", "CN": "Shanghai", "TW": "Taipei", "SG": "Singapore",
-                      "GB": "London"}
+_STORE_REGION_CITY = {
+    "ID": "Jakarta",
+    "CN": "Shanghai",
+    "TW": "Taipei",
+    "SG": "Singapore",
+    "GB": "London",
+}
 
 
 @dataclass(frozen=True)
@@ -138,6 +161,56 @@ def competitor_text(name: str, lang: str) -> str:
     return COMPETITOR_NAMES.get(name, {}).get(lang, name) if lang.startswith("zh") else name
 
 
+class _Ctx(NamedTuple):
+    lang: str
+    bank: Bank
+    row: list[float]
+    product: int
+    product2: int
+    store: str
+    region: str
+    staff: int
+    competitor: str
+    order: str
+    days: int
+
+
+def _city(c: _Ctx) -> str:
+    return city_text(_STORE_CITY.get(c.store) or _STORE_REGION_CITY[c.region], c.lang)
+
+
+#: How each slot is filled; only the slots a text uses are computed.
+_SLOT_MAKERS: dict[str, Callable[[_Ctx], object]] = {
+    "brand": lambda c: _pick(c.bank.brand, c.row[8]),
+    "product": lambda c: product_mention(c.product, c.lang),
+    "product2": lambda c: product_mention(c.product2, c.lang),
+    "garment": lambda c: product_mention(_GARMENTS[c.product % len(_GARMENTS)], c.lang),
+    "shoe": lambda c: product_mention(_SHOES[c.product % len(_SHOES)], c.lang),
+    "bag": lambda c: product_mention(_BAGS[c.product % len(_BAGS)], c.lang),
+    "store": lambda c: store_text(c.store, c.lang, c.row[9]),
+    "staff": lambda c: staff_mention(c.staff, c.lang) if c.staff >= 0 else "",
+    "competitor": lambda c: competitor_text(c.competitor, c.lang),
+    "order": lambda c: c.order,
+    "days": lambda c: c.days,
+    "size": lambda c: _pick(c.bank.mod.SIZES, c.row[10]),
+    "color": lambda c: _pick(c.bank.mod.COLORS, c.row[11]),
+    "price": lambda c: price_text(c.lang, PRODUCTS[c.product][7] * (1.25 + 0.5 * c.row[10])),
+    "item": lambda c: _pick(UNSTOCKED[c.lang], c.row[2]),
+    "city": _city,
+}
+
+
+class _Slots(dict[str, object]):
+    """Slot values made on first use (``str.format_map`` asks only for the slots it needs)."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def __missing__(self, key: str) -> object:
+        return _SLOT_MAKERS[key](self.ctx)
+
+
 def compose(
     rng: np.random.Generator,
     *,
@@ -156,10 +229,11 @@ def compose(
 ) -> list[str]:
     """One customer text per row. ``order`` is '' when no order number may be quoted."""
     n = len(lang)
-    u = rng.random((n, 12))
-    n_emoji = rng.poisson(1.0, n)
-    tag_count = rng.integers(1, 4, n)
-    salt = rng.integers(0, 1_000_003, n)
+    # python lists: indexing them is several times faster than indexing numpy arrays
+    u = rng.random((n, 12)).tolist()
+    n_emoji = rng.poisson(1.0, n).tolist()
+    tag_count = rng.integers(1, 4, n).tolist()
+    salt = rng.integers(0, 1_000_003, n).tolist()
     out: list[str] = []
     tone_of = {c.key: c.tone for c in CATEGORIES}
     for i in range(n):
@@ -184,40 +258,30 @@ def compose(
         if not short and row[6] < 0.45:
             parts.append(_pick(mod.CLOSERS[tone], row[7]))
         text = bank.joiner.join(parts)
-        st = store[i]
-        city = _STORE_CITY.get(st) or _STORE_REGION_CITY[region[i]]
-        p1 = product[i]
-        slots: dict[str, Any] = {
-            "brand": _pick(bank.brand, row[8]),
-            "product": product_mention(p1, lg),
-            "product2": product_mention(product2[i], lg),
-            "garment": product_mention(_GARMENTS[p1 % len(_GARMENTS)], lg),
-            "shoe": product_mention(_SHOES[p1 % len(_SHOES)], lg),
-            "bag": product_mention(_BAGS[p1 % len(_BAGS)], lg),
-            "store": store_text(st, lg, row[9]),
-            "staff": staff_mention(staff[i], lg) if staff[i] >= 0 else "",
-            "competitor": competitor_text(competitor[i], lg),
-            "order": order[i],
-            "days": days[i],
-            "size": _pick(mod.SIZES, row[10]),
-            "color": _pick(mod.COLORS, row[11]),
-            "price": price_text(lg, PRODUCTS[p1][7] * (1.25 + 0.5 * row[10]))
-            if "{price}" in text
-            else "",
-            "item": _pick(UNSTOCKED[lg], row[2]),
-            "city": city_text(city, lg),
-        }
-        text = text.format_map(slots)
+        ctx = _Ctx(
+            lg,
+            bank,
+            row,
+            product[i],
+            product2[i],
+            store[i],
+            region[i],
+            staff[i],
+            competitor[i],
+            order[i],
+            days[i],
+        )
+        text = text.format_map(_Slots(ctx))
         if lg == "id" and salt[i] % 10 < 6:
-            text = slangify(text, int(salt[i]))
+            text = slangify(text, salt[i])
         if lg in ("en", "id") and salt[i] % 7 == 0 and plat not in ("email", "review"):
             text = text.lower()
         k = min(int(n_emoji[i] * EMOJI_RATE.get(plat, 0.5) + 0.5 * row[1]), 4)
         if k:
             pool = EMOJI[tone]
-            emo = "".join(pool[(int(salt[i]) + j * 5) % len(pool)] for j in range(k))
+            emo = "".join(pool[(salt[i] + j * 5) % len(pool)] for j in range(k))
             text = text + ("" if lg.startswith("zh") else " ") + emo
-        tags = _hashtags(mod, cat, plat, int(tag_count[i]), int(salt[i]))
+        tags = _hashtags(mod, cat, plat, tag_count[i], salt[i])
         if extra_tags[i]:
             tags.append(extra_tags[i])
         if tags:
@@ -266,14 +330,14 @@ def compose_replies(
 ) -> list[str]:
     """Brand replies, signed by the answering agent on some platforms."""
     n = len(lang)
-    u = rng.random((n, 3))
+    u = rng.random((n, 3)).tolist()
     out = []
     for i in range(n):
         mod = BANKS[lang[i]].mod
-        text = _pick(mod.REPLIES[group[i]], u[i, 0]).format_map(
-            {"name": name[i], "store": store_text(store[i], lang[i], u[i, 1])}
+        text = _pick(mod.REPLIES[group[i]], u[i][0]).format_map(
+            {"name": name[i], "store": store_text(store[i], lang[i], u[i][1])}
         )
-        if agent[i] and u[i, 2] < 0.6:
+        if agent[i] and u[i][2] < 0.6:
             text += f" ^{agent[i]}" if not lang[i].startswith("zh") else f"（{agent[i]}）"
         out.append(text)
     return out

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (data tables: one row per line)
 """The demo retailer's fixed world: brand, stores, staff, products, competitors, calendar.
 
 Lumora is an invented fashion and lifestyle retailer with stores in Jakarta, Surabaya,
@@ -162,6 +163,7 @@ COMPETITOR_NAMES: dict[str, dict[str, str]] = {
 }
 
 #: store_id, name, city, region, weight (share of customers), aliases
+# fmt: off
 STORES: tuple[tuple[str, str, str | None, str, float, str], ...] = (
     ("JKT-GI", "Lumora Grand Indonesia", "Jakarta", "ID", 0.14, "Lumora GI|GI|Grand Indonesia|GI Mall"),
     ("JKT-PIK", "Lumora PIK Avenue", "Jakarta", "ID", 0.08, "PIK|PIK Avenue|Lumora PIK"),
@@ -175,6 +177,7 @@ STORES: tuple[tuple[str, str, str | None, str, float, str], ...] = (
     ("LDN-COV", "Lumora Covent Garden", "London", "GB", 0.05, "Covent Garden|CG store"),
     ("ONLINE", "Lumora Online", None, "ID", 0.10, "website|app|online store|toko online|官网|官網"),
 )
+# fmt: on
 
 #: How each store is named inside messages, per language (first is the most common).
 STORE_MENTIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -197,6 +200,7 @@ STORE_MENTIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 #: staff_id, name, aliases, store_id, role
+# fmt: off
 STAFF: tuple[tuple[str, str, str, str, str], ...] = (
     ("S-JKT-GI-01", "Dewi Lestari", "Kak Dewi|Dewi|Mbak Dewi", "JKT-GI", "store manager"),
     ("S-JKT-GI-02", "Rizky Pratama", "Mas Rizky|Rizky|Kak Rizky", "JKT-GI", "sales associate"),
@@ -245,9 +249,11 @@ STAFF: tuple[tuple[str, str, str, str, str], ...] = (
     ("S-ONL-03", "Daniel Chua", "Daniel", "ONLINE", "customer service"),
     ("S-ONL-04", "Budi Hermawan", "Pak Budi|Budi", "ONLINE", "delivery coordinator"),
 )
+# fmt: on
 
 #: sku, English name, Indonesian, simplified Chinese, traditional Chinese, nicknames,
 #: category, price (USD)
+# fmt: off
 PRODUCTS: tuple[tuple[str, str, str, str, str, str, str, float], ...] = (
     ("LM-TOP-001", "Linen Relaxed Shirt", "Kemeja Linen", "亚麻衬衫", "亞麻襯衫", "linen shirt", "tops", 39.0),
     ("LM-TOP-002", "Oversized Cotton Tee", "Kaos Oversize", "宽松纯棉T恤", "寬鬆純棉T恤", "oversize tee|kaos oversized", "tops", 19.0),
@@ -294,14 +300,17 @@ PRODUCTS: tuple[tuple[str, str, str, str, str, str, str, float], ...] = (
     ("LM-HOM-005", "Waffle Bath Towel", "Handuk Waffle", "华夫格浴巾", "鬆餅格浴巾", "towel|handuk", "home", 26.0),
     ("LM-HOM-006", "Throw Cushion Cover", "Sarung Bantal Sofa", "抱枕套", "抱枕套", "cushion cover", "home", 19.0),
 )
+# fmt: on
 
 #: Products customers ask for that Lumora does not stock (the "unmet needs" signal).
+# fmt: off
 UNSTOCKED: dict[str, tuple[str, ...]] = {
     "en": ("plus-size linen dresses", "kids' sneakers", "men's swim shorts", "a travel-size perfume", "petite jeans", "a matching linen set"),
     "id": ("baju muslim anak", "ukuran jumbo", "mukena travel", "sepatu anak", "celana bahan petite", "set piyama satin"),
     "zh-Hans": ("大码连衣裙", "儿童运动鞋", "男士泳裤", "旅行装香水", "小个子牛仔裤", "亚麻套装"),
     "zh-Hant": ("大尺碼洋裝", "兒童運動鞋", "男生泳褲", "旅行香水", "小個子牛仔褲", "亞麻套裝"),
 }
+# fmt: on
 
 
 def stores_frame() -> pl.DataFrame:
@@ -334,9 +343,7 @@ def staff_frame() -> pl.DataFrame:
 
 def products_frame() -> pl.DataFrame:
     """The products table, aliases in English, Indonesian and both Chinese scripts."""
-    aliases = [
-        "|".join(dict.fromkeys([p[2], p[3], p[4], *p[5].split("|")])) for p in PRODUCTS
-    ]
+    aliases = ["|".join(dict.fromkeys([p[2], p[3], p[4], *p[5].split("|")])) for p in PRODUCTS]
     return pl.DataFrame(
         {
             "sku": [p[0] for p in PRODUCTS],
