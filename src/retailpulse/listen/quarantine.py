@@ -32,7 +32,7 @@ class QuarantineWriter:
     def _out(self) -> csv.DictWriter[str]:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "w", encoding="utf-8", newline="")
+            self._file = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115
             self._writer = csv.DictWriter(self._file, HEADER)
             self._writer.writeheader()
         return self._writer
