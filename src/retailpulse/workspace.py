@@ -104,9 +104,9 @@ class Workspace:
             )
         enr = enr.rename({"language": "detected_language"}).drop("enriched_at")
         out = msgs.join(enr, left_on="id", right_on="message_id", how="left")
-        out = out.with_columns(
-            pl.coalesce("detected_language", "language").alias("language")
-        ).drop("detected_language")
+        out = out.with_columns(pl.coalesce("detected_language", "language").alias("language")).drop(
+            "detected_language"
+        )
         links = self.frame("identities").filter(pl.col("consent").fill_null(True))
         links = links.sort("linked_at", nulls_last=False).unique(
             subset=["platform", "author_id"], keep="last"
@@ -123,9 +123,13 @@ class Workspace:
         counts = {name: self.db.count(k.table) for name, k in KINDS.items()}
         enriched = self.db.count("message_enrichment")
         with self.db.engine.connect() as conn:
-            runs = conn.execute(
-                sa.select(tables.import_runs).order_by(tables.import_runs.c.id.desc()).limit(10)
-            ).mappings().all()
+            runs = (
+                conn.execute(
+                    sa.select(tables.import_runs).order_by(tables.import_runs.c.id.desc()).limit(10)
+                )
+                .mappings()
+                .all()
+            )
         return {
             "database": self.db.safe_url,
             "counts": counts,
