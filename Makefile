@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint typecheck unit bench clean system-deps
+.PHONY: demo test lint typecheck unit bench clean system-deps docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,8 @@ bench: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache quarantine demo.db*
+
+## make docs: regenerate the reference pages (CLI, settings) from the code
+docs: $(VENV)/.installed-dev
+	$(BIN)/python -c "from retailpulse.cli import main; from retailpulse.cli.reference import cli_markdown; open('docs/cli.md','w').write(cli_markdown(main))"
+	$(BIN)/retailpulse settings --markdown > docs/settings.md

@@ -84,7 +84,8 @@ class Workspace:
         """All records of a kind (canonical columns + ``id``)."""
         k = get_kind(kind)
         cols = ["id", *k.field_names] + [f"{f.name}_hash" for f in k.fields if f.pii]
-        return self.db.read_frame(k.table, columns=cols)
+        frame: pl.DataFrame = self.db.read_frame(k.table, columns=cols)
+        return frame
 
     def messages(self, *, require_enriched: bool = False) -> pl.DataFrame:
         """Messages joined with their enrichment and the customer they are linked to.

@@ -19,7 +19,7 @@ from retailpulse.cli.options import (
 )
 from retailpulse.listen.mapping import load_mapping_file, parse_map_options
 from retailpulse.schema import KINDS, get_kind
-from retailpulse.settings import SETTINGS
+from retailpulse.settings import SETTINGS, settings_markdown
 
 console = Console(stderr=True)
 
@@ -181,8 +181,14 @@ def kinds_cmd() -> None:
 
 @click.command(name="settings")
 @json_option
-def settings_cmd(as_json: bool) -> None:
+@click.option(
+    "--markdown", is_flag=True, help="Print the settings reference page (docs/settings.md)."
+)
+def settings_cmd(as_json: bool, markdown: bool) -> None:
     """List every setting with its environment variable, default and meaning."""
+    if markdown:
+        click.echo(settings_markdown(), nl=False)
+        return
     if as_json:
         print_json(
             [

@@ -63,7 +63,9 @@ class ColumnPlan:
 
     def apply(self, frame: pl.DataFrame) -> pl.DataFrame:
         exprs = [pl.col(ROW)] + [pl.col(src).alias(dst) for src, dst in self.renames.items()]
-        if self.extras:
+        if self.extras == ["raw"]:
+            raw = pl.col("raw").cast(pl.Utf8).alias("raw")  # our own export, imported back
+        elif self.extras:
             raw = pl.struct([pl.col(c) for c in self.extras]).struct.json_encode().alias("raw")
         else:
             raw = pl.lit(None, dtype=pl.Utf8).alias("raw")

@@ -71,7 +71,7 @@ def _typed(f: Field, col: pl.Expr) -> tuple[pl.Expr, pl.Expr, str]:
         return col.cast(pl.Utf8).str.replace_all("\x00", ""), pl.lit(False), ""
     if f.type == "int":
         ok = s.str.contains(_INT_RE)
-        value = pl.when(ok).then(s.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False))
+        value: pl.Expr = pl.when(ok).then(s.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False))
         return value, s.is_not_null() & (~ok | value.is_null()), "must be a whole number"
     if f.type == "float":
         value = s.str.replace(r"^([+-]?\d+),(\d+)$", "$1.$2").cast(pl.Float64, strict=False)
@@ -79,8 +79,8 @@ def _typed(f: Field, col: pl.Expr) -> tuple[pl.Expr, pl.Expr, str]:
         return value, bad, "must be a number"
     if f.type == "bool":
         low = s.str.to_lowercase()
-        value = pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
-        return value, s.is_not_null() & value.is_null(), "must be true or false"
+        truth: pl.Expr = pl.when(low.is_in(_TRUE)).then(True).when(low.is_in(_FALSE)).then(False)
+        return truth, s.is_not_null() & truth.is_null(), "must be true or false"
     if f.type == "datetime":
         value = col.map_batches(parse_timestamps, return_dtype=pl.Datetime("us", "UTC"))
         bad = col.is_not_null() & value.is_null()
@@ -90,15 +90,15 @@ def _typed(f: Field, col: pl.Expr) -> tuple[pl.Expr, pl.Expr, str]:
 
 def validate(kind: RecordKind, frame: pl.DataFrame) -> Validated:
     """Split a chunk into typed valid rows and error lines (row, field, reason, value)."""
+    missing = [f.name for f in kind.fields if f.name not in frame.columns]
+    if missing:
+        frame = frame.with_columns([pl.lit(None, dtype=pl.Utf8).alias(m) for m in missing])
     exprs: list[pl.Expr] = [pl.col(ROW)]
     checks: list[tuple[str, pl.Expr, pl.Expr]] = []
     for f in kind.fields:
-        if f.name in frame.columns:
-            col = pl.col(f.name)
-            if frame.schema[f.name] == pl.Utf8:
-                col = pl.when(col.str.strip_chars() == "").then(None).otherwise(col)
-        else:
-            col = pl.lit(None, dtype=pl.Utf8)
+        col: pl.Expr = pl.col(f.name)
+        if frame.schema[f.name] == pl.Utf8:
+            col = pl.when(col.str.strip_chars() == "").then(None).otherwise(col)
         default = DEFAULTS.get((kind.name, f.name))
         if default is not None:
             col = col.fill_null(pl.lit(default))

@@ -78,5 +78,5 @@ def read_table(
     compiled = query.compile(db.engine, compile_kwargs={"literal_binds": False})
     with db.engine.connect() as conn:
         cursor = conn.exec_driver_sql(str(compiled), compiled.params or {})  # type: ignore[arg-type]
-        rows = cursor.fetchall()
+        rows = list(cursor.fetchall())
     return frame_from_rows(rows, cols, db.is_sqlite)
