@@ -24,7 +24,47 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 PLATFORMS = ["facebook", "instagram", "tiktok", "x", "weibo", "wechat", "review"]
-WORDS = ["pengiriman", "lama", "banget", "kak", "barangnya", "bagus", "bgt", "mantul", "delivery", "late", "again", "the", "staff", "was", "super", "helpful", "size", "fits", "perfectly", "refund", "please", "快递太慢了", "质量很好", "客服", "態度", "很好", "promo", "diskon", "harga", "mahal", "murah", "stock", "habis", "restock", "when", "available", "store", "jakarta", "london"]
+WORDS = [
+    "pengiriman",
+    "lama",
+    "banget",
+    "kak",
+    "barangnya",
+    "bagus",
+    "bgt",
+    "mantul",
+    "delivery",
+    "late",
+    "again",
+    "the",
+    "staff",
+    "was",
+    "super",
+    "helpful",
+    "size",
+    "fits",
+    "perfectly",
+    "refund",
+    "please",
+    "快递太慢了",
+    "质量很好",
+    "客服",
+    "態度",
+    "很好",
+    "promo",
+    "diskon",
+    "harga",
+    "mahal",
+    "murah",
+    "stock",
+    "habis",
+    "restock",
+    "when",
+    "available",
+    "store",
+    "jakarta",
+    "london",
+]
 
 
 def make_csv(path: Path, rows: int, seed: int = 7) -> None:
@@ -122,9 +162,8 @@ def main() -> None:
         t = time.perf_counter()
         make_csv(csv_path, args.rows)
         size = csv_path.stat().st_size / 1e6
-        print(
-            f"file: {args.rows:,} messages, {size:,.0f} MB CSV (made in {time.perf_counter() - t:.1f} s)"
-        )
+        made = time.perf_counter() - t
+        print(f"file: {args.rows:,} messages, {size:,.0f} MB CSV (made in {made:.1f} s)")
 
         su_db = work / "su.db"
         su_time, su_peak = run_sqlite_utils(su_db, csv_path)
@@ -134,17 +173,15 @@ def main() -> None:
         assert counts2[3] == args.rows, counts2
 
         rows = args.rows
+
+        def line(name: str, seconds: float, peak: float) -> None:
+            print(f"{name:<44}{seconds:>9.1f}{rows / seconds:>12,.0f}{peak:>10,.0f}")
+
         print()
         print(f"{'tool':<44}{'seconds':>9}{'rows/s':>12}{'peak MB':>10}")
-        print(
-            f"{'sqlite-utils insert --csv':<44}{su_time:>9.1f}{rows / su_time:>12,.0f}{su_peak:>10,.0f}"
-        )
-        print(
-            f"{'retailpulse import (new rows)':<44}{ours_time:>9.1f}{rows / ours_time:>12,.0f}{ours_peak:>10,.0f}"
-        )
-        print(
-            f"{'retailpulse re-import (all unchanged)':<44}{again_time:>9.1f}{rows / again_time:>12,.0f}{again_peak:>10,.0f}"
-        )
+        line("sqlite-utils insert --csv", su_time, su_peak)
+        line("retailpulse import (new rows)", ours_time, ours_peak)
+        line("retailpulse re-import (all unchanged)", again_time, again_peak)
         print()
         print("targets: import >= 50,000 rows/s, peak <= 1,024 MB; re-import >= 100,000 rows/s")
     finally:
