@@ -164,7 +164,9 @@ def generate(size: str = "small", seed: int = 7, *, end: datetime | None = None)
 
     n_posts = max(150, n_in // 90)
     posts = brand_posts(rngs[8], n_posts, start, msg_start, end_day, start_weekday)
-    inbound = inbound_messages(rngs[10], pop, events, orders, posts, pub, start)
+    inbound = inbound_messages(
+        rngs[10], pop, events, orders, posts, pub, start, customers["email"].to_list()
+    )
     answers = replies_and_followups(rngs[10], events, inbound, start, end_day)
     messages = pl.concat([posts, inbound, answers], how="vertical_relaxed").sort(
         ["created_at", "platform", "external_id"]

@@ -59,6 +59,14 @@ _ONLINE_STAFF = staff_at("ONLINE")
 _REGION_STORES = {
     code: [s[0] for s in STORES if s[3] == code and s[0] != "ONLINE"] for code in REGION_CODES
 }
+#: customer-care agents who sign replies, per market
+_AGENTS = {
+    "ID": ("Maya", "Rina", "Budi", "Ayu"),
+    "CN": ("",),
+    "TW": ("怡君",),
+    "SG": ("Daniel", "Priya"),
+    "GB": ("Oliver", "Hannah"),
+}
 _REGION_LANG = {"ID": "id", "CN": "zh-Hans", "TW": "zh-Hant", "SG": "en", "GB": "en"}
 
 
@@ -266,6 +274,7 @@ def inbound_messages(
     posts: pl.DataFrame,
     pub: PublicAuthors,
     start: datetime,
+    customer_emails: list[str | None],
 ) -> pl.DataFrame:
     """One row per planned event, with author, thread, text and engagement."""
     n = len(ev)
@@ -292,8 +301,14 @@ def inbound_messages(
         is_c, np.asarray(pop.names, dtype=object)[ci], np.asarray(pub.names, dtype=object)[pi]
     )
     followers = np.where(is_c, pop.followers[ci], pub.followers[pi])
+    # e-mails come from an address: the customer's own where the CRM has it
     email = plat == "email"
-    author_id[email & is_c] = [f"mail:{pop.ids[c].lower()}" for c in ci[email & is_c]]
+    crm = np.asarray(customer_emails, dtype=object)[ci]
+    from_crm = email & is_c & (crm != None)  # noqa: E711
+    author_id[from_crm] = crm[from_crm]
+    other = np.flatnonzero(email & ~from_crm)
+    author_id[other] = [f"{handle[i].lower()}@gmail.com" for i in other.tolist()]
+    handle = np.where(email, author_id, handle)
     # what the message is about
     store = ev.store.copy()
     cat = ev.category
@@ -429,14 +444,14 @@ def replies_and_followups(
     group[ev.crisis[rows]] = "crisis"
     group[np.isin(group, ["none"]) & np.isin(ev.category[rows], ["spam"])] = "none"
     names = inbound["author_name"].to_numpy()[rows]
+    lang_r = ev.lang[rows].tolist()
     first = [
-        (nm.split(" ")[0] if " " in nm and nm.split(" ")[0] not in ("Kak", "Mas") else nm)
-        for nm in names.tolist()
+        nm if lg.startswith("zh") or " " not in nm else nm.split(" ")[0]
+        for nm, lg in zip(names.tolist(), lang_r, strict=True)
     ]
-    agents = np.asarray(["Maya", "Rina", "Daniel", "Budi", "Ayu", "Oliver", "Priya", "Hannah"])
     agent = [
-        "" if lg.startswith("zh") else str(agents[int(x * 3) + (0 if r == "ID" else 2)])
-        for lg, r, x in zip(ev.lang[rows], ev.region[rows], rng.random(m), strict=True)
+        "" if lg.startswith("zh") else _AGENTS[r][int(x * len(_AGENTS[r]))]
+        for lg, r, x in zip(lang_r, ev.region[rows].tolist(), rng.random(m).tolist(), strict=True)
     ]
     texts = compose_replies(
         rng,
