@@ -16,6 +16,7 @@ import polars as pl
 
 from retailpulse.demo import campaigns as camp
 from retailpulse.demo.categories import CATEGORIES, DRIVER_RANKING, EFFECTS, INDEX
+from retailpulse.demo.channels import brand_posts, public_authors
 from retailpulse.demo.customers import (
     BGNBD,
     GAMMA_GAMMA,
@@ -32,12 +33,7 @@ from retailpulse.demo.experience import (
     effect_events,
     plan_events,
 )
-from retailpulse.demo.messages import (
-    brand_posts,
-    inbound_messages,
-    public_authors,
-    replies_and_followups,
-)
+from retailpulse.demo.messages import inbound_messages, replies_and_followups
 from retailpulse.demo.purchases import build_modifiers, build_orders, simulate
 from retailpulse.demo.surveys import surveys_frame
 from retailpulse.demo.timeline import DTYPE

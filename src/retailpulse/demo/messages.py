@@ -1,4 +1,4 @@
-"""The messages table: brand posts, inbound customer messages, brand replies and follow-ups.
+"""The messages table: inbound customer messages, brand replies and follow-ups.
 
 Threads hang together: a comment's parent is the brand post it answers; a brand reply's parent
 is the message it answers, in the same thread; some customers write back. Complaints in DMs
@@ -7,219 +7,35 @@ quote the customer's real order number, so authors can be linked to customers by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 import polars as pl
 
 from retailpulse.demo.categories import CATEGORIES, INDEX
-from retailpulse.demo.customers import REGION_CODES, Population
-from retailpulse.demo.experience import Events
-from retailpulse.demo.names import draw_names, make_handles
-from retailpulse.demo.purchases import Orders
-from retailpulse.demo.textgen import (
-    compose,
-    compose_posts,
-    compose_replies,
-    staff_at,
+from retailpulse.demo.channels import (
+    AGENTS,
+    DECLARED,
+    DM_PLATFORMS,
+    ONLINE_STAFF,
+    ORDER_CATS,
+    PREFIX,
+    REGION_STORES,
+    STORE_STAFF,
+    PublicAuthors,
+    engagement,
+    external_ids,
+    frame,
+    url,
 )
-from retailpulse.demo.timeline import local_times, to_datetime
-from retailpulse.demo.world import PRODUCTS, REGIONS, STORES
+from retailpulse.demo.customers import Population
+from retailpulse.demo.experience import Events
+from retailpulse.demo.purchases import Orders
+from retailpulse.demo.textgen import compose, compose_replies
+from retailpulse.demo.timeline import to_datetime
+from retailpulse.demo.world import PRODUCTS, REGIONS
 
 CHUNK = 200_000
-_PREFIX = {
-    "instagram": "ig",
-    "tiktok": "tt",
-    "facebook": "fb",
-    "x": "x",
-    "weibo": "wb",
-    "wechat": "wx",
-    "review": "rv",
-    "email": "em",
-    "web": "web",
-}
-_DECLARED = {
-    "x": {"en": "en", "id": "in", "zh-Hans": "zh", "zh-Hant": "zh"},
-    "review": {"en": "en", "id": "id", "zh-Hans": "zh-CN", "zh-Hant": "zh-TW"},
-    "facebook": {"en": "en_GB", "id": "id_ID", "zh-Hans": "zh_CN", "zh-Hant": "zh_TW"},
-}
-_DM_PLATFORMS = ("email", "web", "wechat")
-_ORDER_CATS = (
-    "complaint_delivery",
-    "complaint_quality",
-    "complaint_price",
-    "question",
-    "crisis_delivery",
-)
-_STORE_STAFF = {s[0]: staff_at(s[0]) for s in STORES}
-_ONLINE_STAFF = staff_at("ONLINE")
-_REGION_STORES = {
-    code: [s[0] for s in STORES if s[3] == code and s[0] != "ONLINE"] for code in REGION_CODES
-}
-#: customer-care agents who sign replies, per market
-_AGENTS = {
-    "ID": ("Maya", "Rina", "Budi", "Ayu"),
-    "CN": ("",),
-    "TW": ("怡君",),
-    "SG": ("Daniel", "Priya"),
-    "GB": ("Oliver", "Hannah"),
-}
-_REGION_LANG = {"ID": "id", "CN": "zh-Hans", "TW": "zh-Hant", "SG": "en", "GB": "en"}
-
-
-@dataclass
-class PublicAuthors:
-    names: list[str]
-    handles: list[str]
-    region: np.ndarray
-    followers: np.ndarray
-
-
-def public_authors(rng: np.random.Generator, n: int) -> PublicAuthors:
-    """People who write about the brand but are not (known) customers."""
-    from retailpulse.demo.customers import REGION_SHARE
-
-    region = np.asarray(REGION_CODES, dtype=object)[rng.choice(5, size=n, p=REGION_SHARE)]
-    names = [""] * n
-    ascii_: list[str] = [""] * n
-    for code in REGION_CODES:
-        idx = np.flatnonzero(region == code)
-        nm, asc = draw_names(rng, code, len(idx))
-        for j, i in enumerate(idx.tolist()):
-            names[i], ascii_[i] = nm[j], asc[j]
-    handles = make_handles(rng, ascii_, 1000 + np.arange(n) % 8999)
-    followers = np.floor(rng.lognormal(5.6, 1.7, n)).astype(np.int64)
-    influencers = rng.random(n) < 0.004
-    followers[influencers] *= 60
-    return PublicAuthors(names, handles, region, followers)
-
-
-def _external_ids(platform: np.ndarray, serial: np.ndarray) -> list[str]:
-    out = []
-    for p, s in zip(platform.tolist(), serial.tolist(), strict=True):
-        if p == "x":
-            out.append(str(1_790_000_000_000_000_000 + s * 1013))
-        elif p == "instagram":
-            out.append(str(17_900_000_000_000_000 + s * 37))
-        elif p == "tiktok":
-            out.append(str(7_300_000_000_000_000_000 + s * 977))
-        elif p == "weibo":
-            out.append(str(4_900_000_000_000_000 + s * 53))
-        elif p == "facebook":
-            out.append(f"1029384756_{10_000_000_000 + s * 7}")
-        elif p == "wechat":
-            out.append(f"wx{s * 2654435761 % 16**12:012x}")
-        else:
-            out.append(f"{_PREFIX.get(p, p)}-{s:09d}")
-    return out
-
-
-def _url(platform: str, ext: str, handle: str, fmt: str) -> str | None:
-    if platform == "instagram":
-        return f"https://www.instagram.com/{fmt}/{ext[-11:]}/"
-    if platform == "x":
-        return f"https://x.com/{handle.lstrip('@')}/status/{ext}"
-    if platform == "tiktok":
-        return f"https://www.tiktok.com/@{handle.lstrip('@')}/video/{ext}"
-    if platform == "facebook":
-        return f"https://www.facebook.com/{ext}"
-    if platform == "weibo":
-        return f"https://weibo.com/detail/{ext}"
-    return None
-
-
-def _engagement(
-    rng: np.random.Generator, followers: np.ndarray, boost: np.ndarray, public: np.ndarray
-) -> tuple[np.ndarray, ...]:
-    n = len(followers)
-    views = np.floor((followers * rng.uniform(0.05, 0.6, n) + rng.poisson(30, n)) * boost)
-    likes = np.floor(views * rng.beta(1.2, 30, n))
-    shares = rng.binomial(likes.astype(np.int64), 0.08)
-    replies = rng.poisson(0.3 + likes * 0.02)
-    cols = []
-    for a in (likes, shares, replies, views):
-        v = a.astype(np.float64)
-        v[~public] = np.nan
-        cols.append(v)
-    return tuple(cols)
-
-
-def _frame(cols: Mapping[str, Any]) -> pl.DataFrame:
-    ints = ("author_followers", "likes", "shares", "replies", "views")
-    df = pl.DataFrame(cols, strict=False)
-    return df.with_columns([pl.col(c).cast(pl.Float64).fill_nan(None).cast(pl.Int64) for c in ints])
-
-
-def brand_posts(
-    rng: np.random.Generator,
-    n: int,
-    start: datetime,
-    msg_start: float,
-    end_day: float,
-    start_weekday: int,
-) -> pl.DataFrame:
-    """The brand's own content, spread over the accounts by market size."""
-    from retailpulse.demo.customers import REGION_SHARE
-
-    region = np.asarray(REGION_CODES, dtype=object)[rng.choice(5, size=n, p=REGION_SHARE)]
-    plat = np.empty(n, dtype=object)
-    for code in REGION_CODES:
-        idx = np.flatnonzero(region == code)
-        opts = [p for p in REGIONS[code].accounts if p not in ("email", "web", "review", "wechat")]
-        plat[idx] = np.asarray(opts, dtype=object)[rng.integers(0, len(opts), len(idx))]
-    offs = np.array([REGIONS[r].utc_offset for r in region.tolist()])
-    t = np.sort(local_times(rng, np.full(n, msg_start), np.full(n, end_day), offs, start_weekday))
-    lang = [_REGION_LANG[r] for r in region.tolist()]
-    stores = [
-        _REGION_STORES[r][int(u * len(_REGION_STORES[r]))]
-        for r, u in zip(region.tolist(), rng.random(n).tolist(), strict=True)
-    ]
-    staff = [
-        _STORE_STAFF[s][int(u * len(_STORE_STAFF[s]))]
-        for s, u in zip(stores, rng.random(n).tolist(), strict=True)
-    ]
-    product = rng.integers(0, len(PRODUCTS), n).tolist()
-    texts = compose_posts(rng, lang=lang, store=stores, product=product, staff=staff)
-    video = (plat == "tiktok") | ((plat == "instagram") & (rng.random(n) < 0.45))
-    fmt = np.where(video & (plat == "instagram"), "reel", "p")
-    serial = 9_000_000 + np.arange(n)
-    ext = _external_ids(plat, serial)
-    account = [REGIONS[r].accounts[p] for r, p in zip(region.tolist(), plat.tolist(), strict=True)]
-    followers = np.array(
-        [
-            {"ID": 480_000, "CN": 260_000, "TW": 95_000, "SG": 120_000, "GB": 210_000}[r]
-            for r in region.tolist()
-        ]
-    )
-    boost = np.where(video, 2.4, 1.0) * rng.lognormal(0, 0.5, n)
-    likes, shares, replies, views = _engagement(rng, followers * 0.2, boost, np.ones(n, bool))
-    return _frame(
-        {
-            "platform": plat.tolist(),
-            "external_id": ext,
-            "kind": ["post"] * n,
-            "direction": ["outbound"] * n,
-            "account": account,
-            "author_id": [f"brand_{p}_{r.lower()}" for p, r in zip(plat, region, strict=True)],
-            "author_handle": account,
-            "author_name": [f"Lumora {r}" for r in region.tolist()],
-            "author_followers": followers,
-            "thread_id": ext,
-            "parent_id": [None] * n,
-            "created_at": to_datetime(start, t),
-            "text": texts,
-            "url": [_url(p, e, a, f) for p, e, a, f in zip(plat, ext, account, fmt, strict=True)],
-            "rating": [None] * n,
-            "likes": likes,
-            "shares": shares,
-            "replies": replies,
-            "views": views,
-            "language": [None] * n,
-        }
-    )
 
 
 def _last_orders(orders: Orders, cust: np.ndarray, time: np.ndarray, max_age: float) -> list[str]:
@@ -247,7 +63,7 @@ def _kinds(
     kind[social & (r >= 0.5) & (r < 0.78)] = "dm"
     kind[(plat == "x") & (r < 0.28)] = "dm"
     kind[(plat == "weibo") & (r < 0.45)] = "comment"
-    kind[np.isin(plat, _DM_PLATFORMS)] = "dm"
+    kind[np.isin(plat, DM_PLATFORMS)] = "dm"
     kind[plat == "review"] = "review"
     kind[(cat == "ugc") & (plat != "review")] = "post"
     # complaints quoting an order are usually sent privately
@@ -293,8 +109,8 @@ def inbound_messages(
         pop.account_author[ci],
         np.where(
             is_c,
-            [f"{_PREFIX[p]}_c{c}" for p, c in zip(plat, ci, strict=True)],
-            [f"{_PREFIX[p]}_p{c}" for p, c in zip(plat, pi, strict=True)],
+            [f"{PREFIX[p]}_c{c}" for p, c in zip(plat, ci, strict=True)],
+            [f"{PREFIX[p]}_p{c}" for p, c in zip(plat, pi, strict=True)],
         ),
     )
     name = np.where(
@@ -315,12 +131,12 @@ def inbound_messages(
     physical = np.isin(cat, ["praise_store", "complaint_staff", "praise_staff", "complaint_stock"])
     fix = np.flatnonzero(physical & (store == "ONLINE"))
     store[fix] = [
-        _REGION_STORES[r][int(u * len(_REGION_STORES[r]))]
+        REGION_STORES[r][int(u * len(REGION_STORES[r]))]
         for r, u in zip(ev.region[fix], rng.random(len(fix)), strict=True)
     ]
     u = rng.random(n)
     staff = [
-        (_STORE_STAFF[s] or _ONLINE_STAFF)[int(x * len(_STORE_STAFF[s] or _ONLINE_STAFF))]
+        (STORE_STAFF[s] or ONLINE_STAFF)[int(x * len(STORE_STAFF[s] or ONLINE_STAFF))]
         for s, x in zip(store.tolist(), u.tolist(), strict=True)
     ]
     product = rng.integers(0, len(PRODUCTS), n)
@@ -329,7 +145,7 @@ def inbound_messages(
         REGIONS[r].competitors[int(x * len(REGIONS[r].competitors))]
         for r, x in zip(ev.region.tolist(), rng.random(n).tolist(), strict=True)
     ]
-    want_order = is_c & np.isin(cat, _ORDER_CATS)
+    want_order = is_c & np.isin(cat, ORDER_CATS)
     order = np.asarray(
         _last_orders(orders, np.where(want_order, ev.cust, -1), ev.time, 60.0), dtype=object
     )
@@ -382,16 +198,16 @@ def inbound_messages(
         ok = pos >= 0
         parent[rows[ok]] = post_ext[mine[pos[ok]]]
         kind[rows[~ok]] = "mention"
-    ext = np.asarray(_external_ids(plat, np.arange(n)), dtype=object)
+    ext = np.asarray(external_ids(plat, np.arange(n)), dtype=object)
     thread = np.where(kind == "comment", parent, ext)
     public_kind = ~np.isin(kind, ["dm"])
     boost = np.where(ev.crisis, 3.0, 1.0) * np.where(cat == "ugc", 2.0, 1.0)
-    likes, shares, replies, views = _engagement(
+    likes, shares, replies, views = engagement(
         rng, followers.astype(np.float64), boost, public_kind
     )
     fmt = np.where(cat == "ugc", "reel", "p")
-    declared = [_DECLARED.get(p, {}).get(lg) for p, lg in zip(plat, ev.lang, strict=True)]
-    return _frame(
+    declared = [DECLARED.get(p, {}).get(lg) for p, lg in zip(plat, ev.lang, strict=True)]
+    return frame(
         {
             "platform": plat.tolist(),
             "external_id": ext.tolist(),
@@ -412,7 +228,7 @@ def inbound_messages(
             "created_at": to_datetime(start, ev.time),
             "text": texts,
             "url": [
-                _url(p, e, h, f) if k != "dm" else None
+                url(p, e, h, f) if k != "dm" else None
                 for p, e, h, f, k in zip(plat, ext, handle, fmt, kind, strict=True)
             ],
             "rating": _ratings(rng, cat, kind),
@@ -450,7 +266,7 @@ def replies_and_followups(
         for nm, lg in zip(names.tolist(), lang_r, strict=True)
     ]
     agent = [
-        "" if lg.startswith("zh") else _AGENTS[r][int(x * len(_AGENTS[r]))]
+        "" if lg.startswith("zh") else AGENTS[r][int(x * len(AGENTS[r]))]
         for lg, r, x in zip(lang_r, ev.region[rows].tolist(), rng.random(m).tolist(), strict=True)
     ]
     texts = compose_replies(
@@ -463,9 +279,9 @@ def replies_and_followups(
     )
     serial = 20_000_000 + np.arange(m)
     plat = ev.platform[rows]
-    ext = np.asarray(_external_ids(plat, serial), dtype=object)
+    ext = np.asarray(external_ids(plat, serial), dtype=object)
     acc = inbound["account"].to_numpy()[rows]
-    reply = _frame(
+    reply = frame(
         {
             "platform": plat.tolist(),
             "external_id": ext.tolist(),
@@ -503,7 +319,7 @@ def replies_and_followups(
     src = rows[b]
     k = len(b)
     store = ev.store[src]
-    staff = [(_STORE_STAFF[s] or _ONLINE_STAFF)[0] for s in store.tolist()]
+    staff = [(STORE_STAFF[s] or ONLINE_STAFF)[0] for s in store.tolist()]
     fu_text = compose(
         rng,
         lang=ev.lang[src].tolist(),
@@ -519,7 +335,7 @@ def replies_and_followups(
         days=[3] * k,
         extra_tags=[""] * k,
     )
-    fu_ext = _external_ids(plat[b], 40_000_000 + np.arange(k))
+    fu_ext = external_ids(plat[b], 40_000_000 + np.arange(k))
     cols = ("account", "author_id", "author_handle", "author_name", "author_followers", "thread_id")
     base = inbound[src].select(cols)
     follow = base.with_columns(
