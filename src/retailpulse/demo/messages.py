@@ -7,6 +7,7 @@ quote the customer's real order number, so authors can be linked to customers by
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import numpy as np
@@ -35,7 +36,7 @@ from retailpulse.demo.textgen import compose, compose_replies
 from retailpulse.demo.timeline import to_datetime
 from retailpulse.demo.world import PRODUCTS, REGIONS
 
-CHUNK = 200_000
+CHUNK = 100_000
 
 
 def _last_orders(orders: Orders, cust: np.ndarray, time: np.ndarray, max_age: float) -> list[str]:
@@ -48,7 +49,10 @@ def _last_orders(orders: Orders, cust: np.ndarray, time: np.ndarray, max_age: fl
     ok = (cust >= 0) & (pos >= 0)
     j = srt[np.clip(pos, 0, len(srt) - 1)]
     ok &= (orders.cust[j] == cust) & (time - orders.time[j] < max_age)
-    found: list[str] = np.where(ok, orders.order_id[j], "").tolist()
+    quoted = orders.order_id.gather(j[ok]).to_list()
+    found = [""] * len(cust)
+    for k, oid in zip(np.flatnonzero(ok).tolist(), quoted, strict=True):
+        found[k] = oid
     return found
 
 
@@ -92,7 +96,48 @@ def inbound_messages(
     start: datetime,
     customer_emails: list[str | None],
 ) -> pl.DataFrame:
-    """One row per planned event, with author, thread, text and engagement."""
+    """One row per planned event, with author, thread, text and engagement.
+
+    Built in chunks of ``CHUNK`` events so the Python objects of one chunk at a time are
+    alive, not a million rows' worth (the finished chunks are compact Arrow frames).
+    """
+    authors = _Authors(
+        np.asarray(pop.names, dtype=object),
+        np.asarray(customer_emails, dtype=object),
+        np.asarray(pub.names, dtype=object),
+        np.asarray(pub.handles, dtype=object),
+        pub.followers,
+    )
+    parts = [
+        _inbound_chunk(rng, pop, _slice(ev, lo, lo + CHUNK), lo, orders, posts, authors, start)
+        for lo in range(0, len(ev), CHUNK)
+    ]
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+@dataclass
+class _Authors:
+    customer_names: np.ndarray
+    customer_emails: np.ndarray
+    public_names: np.ndarray
+    public_handles: np.ndarray
+    public_followers: np.ndarray
+
+
+def _slice(ev: Events, lo: int, hi: int) -> Events:
+    return Events(*(getattr(ev, f.name)[lo:hi] for f in fields(ev)))
+
+
+def _inbound_chunk(
+    rng: np.random.Generator,
+    pop: Population,
+    ev: Events,
+    offset: int,
+    orders: Orders,
+    posts: pl.DataFrame,
+    pub: _Authors,
+    start: datetime,
+) -> pl.DataFrame:
     n = len(ev)
     is_c = ev.cust >= 0
     ci = np.where(is_c, ev.cust, 0)
@@ -100,10 +145,8 @@ def inbound_messages(
     plat = ev.platform
     # authors: customers post from their own account where they have one on that platform
     own = is_c & (pop.account_platform[ci] == plat)
-    handle = np.where(is_c, pop.account_handle[ci], np.asarray(pub.handles, dtype=object)[pi])
-    handle = np.where(
-        handle == "", np.asarray(pub.handles, dtype=object)[ci % len(pub.handles)], handle
-    )
+    handle = np.where(is_c, pop.account_handle[ci], pub.public_handles[pi])
+    handle = np.where(handle == "", pub.public_handles[ci % len(pub.public_handles)], handle)
     author_id = np.where(
         own,
         pop.account_author[ci],
@@ -113,13 +156,11 @@ def inbound_messages(
             [f"{PREFIX[p]}_p{c}" for p, c in zip(plat, pi, strict=True)],
         ),
     )
-    name = np.where(
-        is_c, np.asarray(pop.names, dtype=object)[ci], np.asarray(pub.names, dtype=object)[pi]
-    )
-    followers = np.where(is_c, pop.followers[ci], pub.followers[pi])
+    name = np.where(is_c, pub.customer_names[ci], pub.public_names[pi])
+    followers = np.where(is_c, pop.followers[ci], pub.public_followers[pi])
     # e-mails come from an address: the customer's own where the CRM has it
     email = plat == "email"
-    crm = np.asarray(customer_emails, dtype=object)[ci]
+    crm = pub.customer_emails[ci]
     from_crm = email & is_c & (crm != None)  # noqa: E711
     author_id[from_crm] = crm[from_crm]
     other = np.flatnonzero(email & ~from_crm)
@@ -154,25 +195,21 @@ def inbound_messages(
     # public posts cannot quote a private order number
     order[~np.isin(kind, ["dm", "review"])] = ""
     days = np.where(ev.crisis, rng.integers(4, 9, n), rng.integers(3, 15, n))
-    tags = [""] * n
-    texts: list[str] = []
-    for lo in range(0, n, CHUNK):
-        hi = min(n, lo + CHUNK)
-        texts += compose(
-            rng,
-            lang=ev.lang[lo:hi].tolist(),
-            category=cat[lo:hi].tolist(),
-            platform=plat[lo:hi].tolist(),
-            store=store[lo:hi].tolist(),
-            region=ev.region[lo:hi].tolist(),
-            staff=staff[lo:hi],
-            product=product[lo:hi].tolist(),
-            product2=product2[lo:hi].tolist(),
-            competitor=comp[lo:hi],
-            order=order[lo:hi].tolist(),
-            days=days[lo:hi].tolist(),
-            extra_tags=tags[lo:hi],
-        )
+    texts = compose(
+        rng,
+        lang=ev.lang.tolist(),
+        category=cat.tolist(),
+        platform=plat.tolist(),
+        store=store.tolist(),
+        region=ev.region.tolist(),
+        staff=staff,
+        product=product.tolist(),
+        product2=product2.tolist(),
+        competitor=comp,
+        order=order.tolist(),
+        days=days.tolist(),
+        extra_tags=[""] * n,
+    )
     # comments hang under the latest brand post of the same account
     account = np.asarray(
         [
@@ -198,7 +235,7 @@ def inbound_messages(
         ok = pos >= 0
         parent[rows[ok]] = post_ext[mine[pos[ok]]]
         kind[rows[~ok]] = "mention"
-    ext = np.asarray(external_ids(plat, np.arange(n)), dtype=object)
+    ext = np.asarray(external_ids(plat, offset + np.arange(n)), dtype=object)
     thread = np.where(kind == "comment", parent, ext)
     public_kind = ~np.isin(kind, ["dm"])
     boost = np.where(ev.crisis, 3.0, 1.0) * np.where(cat == "ugc", 2.0, 1.0)
