@@ -139,18 +139,24 @@ def generate(size: str = "small", seed: int = 7, *, end: datetime | None = None)
     campaign = camp.plan_campaign(rngs[2], pop, end_day)
     effects = effect_events(events)
     treated_rows = campaign.target[campaign.treated]
+    seasonal = camp.seasonal_windows(pop, end_day)
+    season = [(rows, s, e, m) for rows, s, e, m, _d in seasonal]
     window = [(treated_rows, campaign.start, campaign.end, camp.RATE_LIFT)]
     sim_seed = int(seeds[3].generate_state(1)[0])
-    cust, times = simulate(
-        pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, window), sim_seed
-    )
-    cust0, times0 = simulate(
-        pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, []), sim_seed
-    )
+    mods = build_modifiers(n_cust, effects, season + window)
+    cust, times = simulate(pop.birth, pop.lam, pop.p_drop, end_day, mods, sim_seed)
+    mods0 = build_modifiers(n_cust, effects, season)
+    cust0, times0 = simulate(pop.birth, pop.lam, pop.p_drop, end_day, mods0, sim_seed)
+    del mods, mods0
 
+    promo = np.zeros(len(cust))
+    for rows, s, e, _m, disc in seasonal:
+        member = np.zeros(n_cust, dtype=bool)
+        member[rows] = True
+        promo[member[cust] & (times >= s) & (times < e)] = disc
     is_treated = np.zeros(n_cust, dtype=bool)
     is_treated[treated_rows] = True
-    promo = is_treated[cust] & (times >= campaign.start) & (times < campaign.end)
+    promo[is_treated[cust] & (times >= campaign.start) & (times < campaign.end)] = camp.DISCOUNT
     orders = build_orders(rngs[4], pop, cust, times, start, promo)
     spend = np.bincount(orders.cust, weights=orders.total, minlength=n_cust)
     tiers = tiers_from_spend(pop, spend)
@@ -248,6 +254,16 @@ def _truth(
             "treated_mean_purchases": float(y1[tr].mean()) if len(tr) else 0.0,
             "control_mean_purchases": float(y1[ct].mean()) if len(ct) else 0.0,
             "assignment": camp.assignment_frame(campaign, pop),
+        },
+        "seasonal_campaigns": {
+            cid: {
+                "market": market or "all",
+                "start": start + (end_day - s) * day,
+                "end": start + (end_day - e) * day,
+                "rate_multiplier": mult,
+                "discount": disc,
+            }
+            for cid, _n, _g, _c, s, e, _t, market, mult, disc in camp.SEASONAL
         },
         "processes": {"bgnbd": dict(BGNBD), "gamma_gamma": dict(GAMMA_GAMMA)},
     }

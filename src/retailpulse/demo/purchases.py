@@ -159,7 +159,7 @@ def build_orders(
 ) -> Orders:
     """Turn purchase times into orders with stores, channels, spend and basket lines.
 
-    ``promo`` marks orders placed under the campaign (they carry its 15% discount).
+    ``promo`` is each order's campaign discount rate (0 outside campaigns).
     """
     m = len(cust)
     # stores and channels as small-integer codes; strings only appear in the Arrow columns
@@ -195,7 +195,7 @@ def build_orders(
     qty[first] += extra
     gross = np.bincount(line_order, weights=qty * prices[sku_i], minlength=m)
     disc_rate = np.where(rng.random(m) < 0.12, rng.choice([0.05, 0.1, 0.2], size=m), 0.0)
-    disc_rate = np.where(promo, 0.15, disc_rate)
+    disc_rate = np.where(promo > 0, promo, disc_rate)
     discount = np.round(gross * disc_rate, 2)
     total = np.round(gross - discount, 2)
 
