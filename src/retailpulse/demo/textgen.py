@@ -7,6 +7,7 @@ ones partly lower-cased, so one template shows up in several registers.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,6 +131,12 @@ def slangify(text: str, salt: int) -> str:
         return forms[(salt + m.start()) % len(forms)]
 
     return _SLANG_RE.sub(sub, text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _slang_part(template: str, variant: int) -> str:
+    """A template rewritten into one of five chat-slang variants (cached: templates repeat)."""
+    return slangify(template, variant * 7919)
 
 
 def _pick(options: tuple[str, ...], u: float) -> str:
@@ -257,6 +264,8 @@ def compose(
             parts.append(_pick(mod.EXTRAS[tone], row[5]))
         if not short and row[6] < 0.45:
             parts.append(_pick(mod.CLOSERS[tone], row[7]))
+        if lg == "id" and salt[i] % 10 < 6:
+            parts = [_slang_part(x, salt[i] % 5) for x in parts]
         text = bank.joiner.join(parts)
         ctx = _Ctx(
             lg,
@@ -272,8 +281,6 @@ def compose(
             days[i],
         )
         text = text.format_map(_Slots(ctx))
-        if lg == "id" and salt[i] % 10 < 6:
-            text = slangify(text, salt[i])
         if lg in ("en", "id") and salt[i] % 7 == 0 and plat not in ("email", "review"):
             text = text.lower()
         k = min(int(n_emoji[i] * EMOJI_RATE.get(plat, 0.5) + 0.5 * row[1]), 4)
