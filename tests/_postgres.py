@@ -30,6 +30,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,8 @@ from typing import Any
 import psycopg
 
 ENV_VAR = "RETAILPULSE_TEST_DATABASE_URL"
+#: Name prefix of the temporary directory that holds one cluster.
+PREFIX = "retailpulse-pg-"
 DB_USER = "retailpulse"
 DB_NAME = "retailpulse_test"
 #: The unprivileged account the server runs as when the tests run as root.
@@ -92,10 +95,11 @@ def _package_build(package: str) -> PostgresBuild | str:
     bin_dir = install / "bin"
     if not (bin_dir / "postgres").is_file() or not (bin_dir / "initdb").is_file():
         return f"{package}: installed at {pkg_dir} but has no pginstall/bin/postgres and initdb"
+    # What initdb and postgres need: the two programs, server modules (lib) and share.
     copies: list[tuple[Path, str]] = [
         (install / part, f"{package}/pginstall/{part}")
-        for part in ("bin", "lib", "share")
-        if (install / part).is_dir()
+        for part in ("bin/initdb", "bin/postgres", "lib", "share")
+        if (install / part).exists()
     ]
     libs = pkg_dir.parent / f"{package}.libs"  # auditwheel's bundled libpq (RPATH ../../../)
     if libs.is_dir():
@@ -140,10 +144,56 @@ def _free_port() -> int:
         return port
 
 
+_PR_SET_PDEATHSIG = 1
+_libc_prctl: Any = None
+if sys.platform == "linux":  # looked up before any fork: the child only makes the call
+    with contextlib.suppress(OSError, AttributeError):
+        _libc_prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+
 def _die_with_parent() -> None:
     """Run in the server's child before exec: SIGQUIT (immediate shutdown) if we die."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGQUIT)  # PR_SET_PDEATHSIG = 1
+    if _libc_prctl is not None:
+        _libc_prctl(_PR_SET_PDEATHSIG, signal.SIGQUIT)
+
+
+def _link_or_copy(src: str | Path, dst: str | Path) -> None:
+    """Hard-link a world-readable file (instant, no disk); copy it otherwise or across devices."""
+    mode = os.stat(src).st_mode
+    if mode & stat.S_IROTH:
+        try:
+            os.link(src, dst)
+            return
+        except OSError:
+            pass
+    shutil.copy2(src, dst)
+
+
+def _temp_root() -> Path:
+    root = tempfile.gettempdir()
+    return Path(root if len(root) <= 60 else "/tmp")  # the socket path must stay < 107 bytes
+
+
+def sweep_stale(root: Path | None = None, *, older_than_s: float = 600.0) -> list[Path]:
+    """Delete clusters left by killed test runs (no live postmaster, untouched for a while)."""
+    removed: list[Path] = []
+    now = time.time()
+    for base in (root or _temp_root()).glob(PREFIX + "*"):
+        try:
+            if now - base.stat().st_mtime < older_than_s:
+                continue
+            pid_file = base / "data" / "postmaster.pid"
+            if pid_file.exists():
+                pid = int(pid_file.read_text().split()[0])
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, 0)
+                    continue  # still running: someone else's live cluster
+        except (OSError, ValueError, IndexError):  # unreadable, or alive and another user's
+            continue
+        shutil.rmtree(base, ignore_errors=True)
+        if not base.exists():
+            removed.append(base)
+    return removed
 
 
 class ThrowawayPostgres:
@@ -169,10 +219,8 @@ class ThrowawayPostgres:
 
     def _start(self) -> str:
         t0 = time.perf_counter()
-        tmp_root = tempfile.gettempdir()
-        if len(tmp_root) > 60:  # the socket path must stay under ~107 bytes
-            tmp_root = "/tmp"
-        self.base = Path(tempfile.mkdtemp(prefix="retailpulse-pg-", dir=tmp_root))
+        sweep_stale()
+        self.base = Path(tempfile.mkdtemp(prefix=PREFIX, dir=_temp_root()))
         bin_dir = self.build.bin_dir
         if os.geteuid() == 0:
             bin_dir = self._prepare_for_root(self.base)
@@ -251,11 +299,21 @@ class ThrowawayPostgres:
             )
         install = base / "install"
         for src, rel in self.build.relocatable:
-            shutil.copytree(src, install / rel, symlinks=True)
+            (install / rel).parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, install / rel, symlinks=True, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(src, install / rel)
+        # Root owns the copy; the server user (owner of base) only needs to read and run it.
         for root, dirs, files in os.walk(install):
-            for name in dirs + files:
-                self._chown(Path(root) / name)
-            self._chown(Path(root))
+            for name in [*dirs, *files, "."]:
+                path = Path(root) / name
+                mode = path.lstat().st_mode
+                if not stat.S_ISLNK(mode):
+                    executable = stat.S_ISDIR(mode) or mode & stat.S_IXUSR
+                    wanted = stat.S_IROTH | (stat.S_IXOTH if executable else 0)
+                    if mode & wanted != wanted:
+                        path.chmod(mode | wanted | (wanted >> 3))
         bin_dir = install / self.build.relocated_bin
         if not self._can_run(bin_dir):
             raise PostgresUnavailable(

