@@ -184,8 +184,8 @@ def test_sweep_removes_only_dead_and_old_clusters(tmp_path: Path) -> None:
     assert not dead.exists() and alive.exists() and fresh.exists()
 
 
-def test_binaries_the_server_user_cannot_reach_are_copied(tmp_path: Path) -> None:
-    """A venv under /root is out of nobody's reach: under root the build is copied first."""
+def test_binaries_the_server_user_cannot_reach_are_relinked(tmp_path: Path) -> None:
+    """A venv under /root is out of nobody's reach: under root it is linked first."""
     import shutil
 
     import _postgres
