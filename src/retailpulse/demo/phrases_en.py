@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (phrase data: one sentence per line reads better than wrapped)
+
 """English phrase bank (UK, Singapore and Indonesian customers writing in English).
 
 Texts are composed as opener + body + extra + closer + emoji + hashtags; slots in braces are

@@ -1,4 +1,4 @@
-# ruff: noqa: E501  (phrase data: one sentence per line reads better than wrapped)
+
 """Bahasa Indonesia phrase bank: everyday register with slang (gak, bgt, mantul, kak, yg, tdk)
 and code-mixing with English, as Jakarta and Surabaya customers write on social media.
 
