@@ -1,4 +1,3 @@
-
 """English phrase bank (UK, Singapore and Indonesian customers writing in English).
 
 Texts are composed as opener + body + extra + closer + emoji + hashtags; slots in braces are

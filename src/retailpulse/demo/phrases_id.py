@@ -1,4 +1,3 @@
-
 """Bahasa Indonesia phrase bank: everyday register with slang (gak, bgt, mantul, kak, yg, tdk)
 and code-mixing with English, as Jakarta and Surabaya customers write on social media.
 
