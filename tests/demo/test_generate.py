@@ -151,3 +151,11 @@ def test_end_moves_the_calendar(small: DemoData) -> None:
 def test_bad_arguments_name_the_fix(kwargs: dict[str, object], needle: str) -> None:
     with pytest.raises(InputError, match=needle):
         generate(**kwargs)  # type: ignore[arg-type]
+
+
+def test_each_social_account_belongs_to_one_person(small: DemoData) -> None:
+    ids = small["identities"]
+    assert ids.select("platform", "author_id").is_duplicated().sum() == 0
+    inbound = small["messages"].filter(pl.col("direction") == "inbound")
+    names = inbound.group_by("platform", "author_id").agg(pl.col("author_name").n_unique())
+    assert (names["author_name"] == 1).all()

@@ -150,11 +150,15 @@ def _inbound_chunk(
     author_id = np.where(
         own,
         pop.account_author[ci],
-        np.where(
-            is_c,
-            [f"{PREFIX[p]}_c{c}" for p, c in zip(plat, ci, strict=True)],
-            [f"{PREFIX[p]}_p{c}" for p, c in zip(plat, pi, strict=True)],
-        ),
+        # other authors get opaque 9-digit ids (a permutation: distinct, not guessable)
+        [
+            f"{PREFIX[p]}_{(k * 387_420_489 + 777) % 1_000_000_000:09d}"
+            for p, k in zip(
+                plat.tolist(),
+                np.where(is_c, ci, len(pop.ids) + pi).tolist(),
+                strict=True,
+            )
+        ],
     )
     name = np.where(is_c, pub.customer_names[ci], pub.public_names[pi])
     followers = np.where(is_c, pop.followers[ci], pub.public_followers[pi])
