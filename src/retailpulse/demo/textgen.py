@@ -257,9 +257,13 @@ def compose(
             bodies = mod.BODIES[cat]
         parts: list[str] = []
         short = cat in ("spam", "followup_thanks", "followup_angry")
+        body = _pick(bodies, row[3])
         if not short and row[1] < 0.5:
-            parts.append(_pick(mod.OPENERS[tone], row[2]))
-        parts.append(_pick(bodies, row[3]))
+            opener = _pick(mod.OPENERS[tone], row[2])
+            parts.append(opener)
+            if opener.endswith(",") and body[:1].isupper() and body[1:2].islower():
+                body = body[0].lower() + body[1:]  # "Hi team, do you..."
+        parts.append(body)
         if not short and row[4] < EXTRA_RATE.get(plat, 0.3):
             parts.append(_pick(mod.EXTRAS[tone], row[5]))
         if not short and row[6] < 0.45:
