@@ -326,6 +326,9 @@ BODIES = {
         "Win an iPhone, click the link in my profile",
     ),
     "crisis_delivery": (
+        "Ordered from {store} for delivery, {days} days and nothing. Is the {city} warehouse closed?",
+        "Anyone else waiting on a {store} order? Mine is {order}, stuck since last week.",
+        "Went to {store} to ask about my parcel and staff said the warehouse is flooded?!",
         "Order {order} was due {days} days ago, now they say the {city} warehouse has a problem?",
         "Nothing from {store} delivers anymore. My {product} is stuck for {days} days.",
         "Is the {city} warehouse down? Three orders stuck including {order}.",

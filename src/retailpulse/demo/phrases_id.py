@@ -327,6 +327,10 @@ BODIES = {
         "Menangkan iPhone gratis, klik link di profil",
     ),
     "crisis_delivery": (
+        "Order dari {store} buat dikirim, udah {days} hari gak ada kabar. Gudang {city} tutup ya?",
+        "Ada yg nunggu pesanan {store} juga? Punyaku {order}, nyangkut dari minggu lalu.",
+        "Ke {store} nanya paket, kata staffnya gudangnya kebanjiran?!",
+        "Min, pesanan {order} dari {store} kapan dikirim? Udah {days} hari loh.",
         "Pesanan {order} harusnya nyampe {days} hari lalu, sekarang katanya gudang {city} bermasalah?",
         "Semua pesanan dari {store} gak ada yg dikirim. {product} aku nyangkut {days} hari.",
         "Gudang {city} lagi down ya? Tiga pesanan aku nyangkut termasuk {order}.",

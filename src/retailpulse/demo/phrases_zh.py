@@ -318,6 +318,8 @@ BODIES = {
         "免费领iPhone，点我主页链接",
     ),
     "crisis_delivery": (
+        "在{store}下单配送，{days}天了还没动静，{city}仓库关了吗？",
+        "还有人在等{store}的订单吗？我的是{order}，上周就卡住了。",
         "订单{order}{days}天前就该到了，现在说{city}仓库出问题？",
         "{store}的单都不发货了，我的{product}卡了{days}天。",
         "{city}仓库是不是瘫痪了？包括{order}在内三个订单都卡住了。",

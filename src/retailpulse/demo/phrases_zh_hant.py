@@ -329,6 +329,8 @@ BODIES = {
         "免費領iPhone，點我主頁連結",
     ),
     "crisis_delivery": (
+        "在{store}下單配送，{days}天了還沒動靜，{city}倉庫關了嗎？",
+        "還有人在等{store}的訂單嗎？我的是{order}，上週就卡住了。",
         "訂單{order}{days}天前就該到了，現在說{city}倉庫出問題？",
         "{store}的單都不發貨了，我的{product}卡了{days}天。",
         "{city}倉庫是不是癱瘓了？包括{order}在內三個訂單都卡住了。",

@@ -284,7 +284,7 @@ def compose(
             order[i],
             days[i],
         )
-        text = text.format_map(_Slots(ctx))
+        text = text.format_map(_Slots(ctx)).replace("@@", "@")
         if lg in ("en", "id") and salt[i] % 7 == 0 and plat not in ("email", "review"):
             text = text.lower()
         k = min(int(n_emoji[i] * EMOJI_RATE.get(plat, 0.5) + 0.5 * row[1]), 4)
