@@ -123,3 +123,16 @@ def test_seasonal_campaigns_lift_their_market_while_they_run(small: DemoData) ->
     assert during.height / days > 1.3 * before.height / 60
     assert (during["discount"] > 0).mean() > 0.9  # type: ignore[operator]
     assert set(truth) <= set(small["campaigns"]["campaign_id"])
+
+
+def test_ground_truth_as_json_round_trips(small: DemoData) -> None:
+    import json
+
+    plain = ground_truth(small, as_json=True)
+    again = json.loads(json.dumps(plain))
+    assert again == plain
+    assert again["crisis"]["start"].endswith("Z")
+    assert (
+        len(again["campaign"]["assignment"]) == ground_truth(small)["campaign"]["assignment"].height
+    )
+    assert again["drivers"]["driver_aspect"] == "delivery"

@@ -8,7 +8,7 @@ parts do not shift each other.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -291,6 +291,28 @@ def _experiences(pop: Any, events: Any, inbound: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def ground_truth(data: DemoData) -> dict[str, Any]:
-    """What was planted in a generated demo (crisis, drivers, campaign lift)."""
-    return data.truth
+def ground_truth(data: DemoData, *, as_json: bool = False) -> dict[str, Any]:
+    """What was planted in a generated demo (crisis, drivers, campaign lift).
+
+    With ``as_json``, a copy made of plain JSON types: datetimes as ISO 8601 strings ('Z'),
+    frames (the campaign assignment, the planting messages) as lists of row dicts, so it can be
+    stored with a run (``Workspace.save_result``) or written to a file.
+    """
+    if not as_json:
+        return data.truth
+    converted: dict[str, Any] = _jsonable(data.truth)
+    return converted
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, pl.DataFrame):
+        return [_jsonable(row) for row in value.to_dicts()]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
