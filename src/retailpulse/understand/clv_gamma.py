@@ -1,0 +1,96 @@
+"""Gamma-Gamma spend model (Fader, Hardie & Lee 2005; Fader & Hardie's note on it).
+
+Each purchase of a customer is worth z ~ Gamma(p, ν) with the customer's own scale
+ν ~ Gamma(q, γ) (``v`` = γ here, as in lifetimes). With ``x`` repeat purchases averaging
+``m``, the log-likelihood of that mean is::
+
+    lnΓ(px+q) − lnΓ(px) − lnΓ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(xm + v)
+
+Only customers with a repeat purchase (x > 0) inform the fit; the model assumes spend does not
+depend on purchase frequency. The expected spend per purchase of a customer shrinks their own
+mean toward the population mean ``p v / (q − 1)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import polars as pl
+from scipy.special import digamma, gammaln
+
+from retailpulse.errors import InputError, ModelError
+from retailpulse.understand.clv_base import CLVFitter, FloatArray, summary_arrays
+
+_COLS = ("frequency", "monetary_value")
+
+
+class GammaGamma(CLVFitter):
+    """Gamma-Gamma spend model; ``params_`` = {p, q, v}. Fit on a summary with
+    ``frequency`` and ``monetary_value``; rows with frequency 0 are left out."""
+
+    _param_names: ClassVar[tuple[str, ...]] = ("p", "q", "v")
+    _columns: ClassVar[tuple[str, ...]] = _COLS
+
+    def fit(self, summary: pl.DataFrame) -> GammaGamma:
+        """Fit on the repeat customers of ``summary``; returns ``self``."""
+        x, m = summary_arrays(summary, _COLS, "GammaGamma.fit")
+        repeat = summary.filter(pl.col("frequency") > 0)
+        if repeat.height < 2:
+            raise InputError(
+                f"GammaGamma cannot be fitted: {repeat.height} customer(s) made a repeat "
+                "purchase, and the spend model learns only from repeat purchases. Use a longer "
+                "observation period or more customers."
+            )
+        if (m[x > 0] <= 0).any():
+            raise InputError(
+                "GammaGamma needs a monetary_value > 0 for every customer with frequency > 0; "
+                f"{int((m[x > 0] <= 0).sum())} have 0 or less (returns netted to nothing?). "
+                "Drop those customers or build the summary with nonpositive='drop'."
+            )
+        super().fit(repeat)
+        return self
+
+    def _start(self, arrays: list[FloatArray], weights: FloatArray) -> FloatArray:
+        _x, m = arrays
+        mean = float(np.dot(weights, m) / weights.sum())
+        return np.array([1.0, 2.0, mean])
+
+    def _nll_and_grad(self, params: FloatArray, data: Any) -> tuple[float, FloatArray]:
+        (x, m), w = data
+        p, q, v = (float(t) for t in params)
+        px = p * x
+        xm_v = x * m + v
+        ll = (
+            gammaln(px + q)
+            - gammaln(px)
+            - gammaln(q)
+            + q * np.log(v)
+            + (px - 1) * np.log(m)
+            + px * np.log(x)
+            - (px + q) * np.log(xm_v)
+        )
+        d_pq = digamma(px + q)
+        g_p = x * (d_pq - digamma(px) + np.log(m) + np.log(x) - np.log(xm_v))
+        g_q = d_pq - digamma(q) + np.log(v) - np.log(xm_v)
+        g_v = q / v - (px + q) / xm_v
+        grad = np.array([np.dot(w, g_p), np.dot(w, g_q), np.dot(w, g_v)])
+        return -float(np.dot(w, ll)), -grad
+
+    def population_mean_spend(self) -> float:
+        """Expected spend per purchase of a customer we know nothing about, p v / (q − 1)."""
+        p, q, v = self._p()
+        if q <= 1:
+            raise ModelError(
+                f"The fitted q = {q:.3g} is <= 1, so the population mean spend is infinite. "
+                "Check the monetary values for extreme outliers and refit."
+            )
+        return p * v / (q - 1)
+
+    def expected_spend(self, summary: pl.DataFrame) -> FloatArray:
+        """Expected spend per future purchase of each customer of ``summary``."""
+        x, m = summary_arrays(summary, _COLS, "GammaGamma.expected_spend")
+        p, q, _v = self._p()
+        pop = self.population_mean_spend()
+        weight = p * x / (p * x + q - 1)
+        return np.asarray((1 - weight) * pop + weight * m)
