@@ -21,7 +21,13 @@ import numpy as np
 import polars as pl
 
 from retailpulse.errors import InputError, ModelError
-from retailpulse.understand.clv_base import CLVFitter, ConvergenceWarning, FloatArray
+from retailpulse.understand.clv_base import (
+    CLVFitter,
+    ConvergenceWarning,
+    FloatArray,
+    frequency_recency_T,
+    unique_rows,
+)
 from retailpulse.understand.clv_bgnbd import BetaGeo, ModifiedBetaGeo
 from retailpulse.understand.clv_gamma import GammaGamma
 from retailpulse.understand.clv_pareto import ParetoNBD
@@ -96,13 +102,20 @@ def customer_lifetime_value(
         )
     spend = spend_model.expected_spend(summary)
     factor = PERIODS_PER_MONTH[freq]
-    clv = np.zeros(summary.height)
-    previous = np.zeros(summary.height)
+    # Expected purchases depend on (frequency, recency, T) only: discount them once per
+    # distinct row, then multiply by each customer's expected spend.
+    x, tx, T = frequency_recency_T(summary, "customer_lifetime_value")
+    (ux, utx, uT), inverse = unique_rows(x, tx, T)
+    distinct = pl.DataFrame({"frequency": ux, "recency": utx, "T": uT})
+    discounted = np.zeros(distinct.height)
+    previous = np.zeros(distinct.height)
     for k in range(1, months + 1):
-        cumulative = purchase_model.expected_purchases(k * factor, summary)
-        clv += margin * spend * (cumulative - previous) / (1 + discount_rate) ** k
+        cumulative = purchase_model.expected_purchases(k * factor, distinct)
+        discounted += (cumulative - previous) / (1 + discount_rate) ** k
         previous = cumulative
-    return clv
+    if inverse is not None:
+        discounted = discounted[inverse]
+    return np.asarray(margin * spend * discounted)
 
 
 def predict(

@@ -323,6 +323,29 @@ class CLVFitter(ABC):
         return cls.from_json(text)
 
 
+def unique_rows(*arrays: FloatArray) -> tuple[list[FloatArray], NDArray[np.intp] | None]:
+    """Distinct rows of whole-number arrays and the index mapping each row back (``None``
+    when the arrays are not small whole numbers): predictions are computed once per row."""
+    sizes = []
+    for arr in arrays:
+        if len(arr) < 1000 or arr.min() < 0 or arr.max() >= 2**20:
+            return list(arrays), None
+        if not np.array_equal(arr, np.floor(arr)):
+            return list(arrays), None
+        sizes.append(int(arr.max()) + 1)
+    if math.prod(sizes) >= 2**62:
+        return list(arrays), None
+    key = np.zeros(len(arrays[0]), dtype=np.int64)
+    for arr, size in zip(arrays, sizes, strict=True):
+        key = key * size + arr.astype(np.int64)
+    uniq, inverse = np.unique(key, return_inverse=True)
+    out: list[FloatArray] = []
+    for size in reversed(sizes):
+        out.append((uniq % size).astype(np.float64))
+        uniq = uniq // size
+    return out[::-1], inverse
+
+
 def frequency_recency_T(
     summary: pl.DataFrame, who: str
 ) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -21,7 +21,12 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.special import digamma, gammaln, hyp2f1
 
-from retailpulse.understand.clv_base import CLVFitter, FloatArray, frequency_recency_T
+from retailpulse.understand.clv_base import (
+    CLVFitter,
+    FloatArray,
+    frequency_recency_T,
+    unique_rows,
+)
 from retailpulse.understand.clv_checks import check_transactions_fit_input, transaction_start
 
 #: Rows per block of the row-level likelihood terms (keeps temporaries in cache).
@@ -122,7 +127,9 @@ class BetaGeo(CLVFitter):
     def p_alive(self, summary: Any) -> FloatArray:
         """Probability each customer is still active at the end of observation."""
         x, tx, T = frequency_recency_T(summary, f"{type(self).__name__}.p_alive")
-        return np.asarray(1.0 / (1.0 + self._odds_dead(x, tx, T)))
+        (ux, utx, uT), inverse = unique_rows(x, tx, T)
+        out = np.asarray(1.0 / (1.0 + self._odds_dead(ux, utx, uT)))
+        return out if inverse is None else out[inverse]
 
     def expected_purchases(self, t: float, summary: Any = None) -> Any:
         """Expected repeat purchases in the next ``t`` periods, per customer of ``summary``
@@ -134,12 +141,14 @@ class BetaGeo(CLVFitter):
             h = hyp2f1(r, b + k, a + b - 1 + k, z)
             lead = (a + b - 1) / (a - 1) if k == 0 else b / (a - 1)
             return float(lead * (1 - (alpha / (alpha + t)) ** r * h))
-        x, tx, T = frequency_recency_T(summary, f"{type(self).__name__}.expected_purchases")
+        x0, tx0, T0 = frequency_recency_T(summary, f"{type(self).__name__}.expected_purchases")
+        (x, tx, T), inverse = unique_rows(x0, tx0, T0)
         zs = t / (alpha + T + t)
         hs = hyp2f1(r + x, b + x + k, a + b + x - 1 + k, zs)
         leads = (a + b + x - 1 + k) / (a - 1)
         decay = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + t)))
-        return np.asarray(leads * (1 - decay * hs) / (1.0 + self._odds_dead(x, tx, T)))
+        out = np.asarray(leads * (1 - decay * hs) / (1.0 + self._odds_dead(x, tx, T)))
+        return out if inverse is None else out[inverse]
 
 
 class ModifiedBetaGeo(BetaGeo):

@@ -22,7 +22,12 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from retailpulse.understand.clv_base import CLVFitter, FloatArray, frequency_recency_T
+from retailpulse.understand.clv_base import (
+    CLVFitter,
+    FloatArray,
+    frequency_recency_T,
+    unique_rows,
+)
 from retailpulse.understand.clv_checks import check_transactions_fit_input, transaction_start
 
 #: Rows per block when evaluating the quadrature, to bound memory on large inputs.
@@ -132,7 +137,9 @@ class ParetoNBD(CLVFitter):
     def p_alive(self, summary: Any) -> FloatArray:
         """Probability each customer is still active at the end of observation."""
         x, tx, T = frequency_recency_T(summary, "ParetoNBD.p_alive")
-        return self._p_alive(x, tx, T)
+        (ux, utx, uT), inverse = unique_rows(x, tx, T)
+        out = self._p_alive(ux, utx, uT)
+        return out if inverse is None else out[inverse]
 
     def expected_purchases(self, t: float, summary: Any = None) -> Any:
         """Expected repeat purchases in the next ``t`` periods, per customer of ``summary``
@@ -147,6 +154,8 @@ class ParetoNBD(CLVFitter):
 
         if summary is None:
             return float(r * beta / alpha * survival_integral(beta))
-        x, tx, T = frequency_recency_T(summary, "ParetoNBD.expected_purchases")
+        x0, tx0, T0 = frequency_recency_T(summary, "ParetoNBD.expected_purchases")
+        (x, tx, T), inverse = unique_rows(x0, tx0, T0)
         alive = self._p_alive(x, tx, T)
-        return np.asarray((r + x) * (beta + T) / (alpha + T) * survival_integral(beta + T) * alive)
+        out = np.asarray((r + x) * (beta + T) / (alpha + T) * survival_integral(beta + T) * alive)
+        return out if inverse is None else out[inverse]
