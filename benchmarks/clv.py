@@ -175,9 +175,11 @@ def bench_rfm(n_tx: int) -> None:
                    CASE WHEN n > 1 THEN (sv - fv) / (n - 1) ELSE 0 END AS monetary_value
             FROM s"""
         secs, out = timed(lambda: con.execute(sql).fetch_arrow_table(), repeat=3)
+        row = con.execute("SELECT current_setting('threads')").fetchone()
+        threads = row[0] if row else "?"
         return (
             secs,
-            f"{out.num_rows:,} customers; threads={con.execute('select current_setting(' + repr('threads') + ')').fetchone()[0]}",
+            f"{out.num_rows:,} customers; threads={threads}",
         )
 
     pdf = tx.to_pandas()
