@@ -174,7 +174,7 @@ def bench_rfm(n_tx: int) -> None:
                    DATE '2024-12-31' - f AS T,
                    CASE WHEN n > 1 THEN (sv - fv) / (n - 1) ELSE 0 END AS monetary_value
             FROM s"""
-        secs, out = timed(lambda: con.execute(sql).fetch_arrow_table(), repeat=3)
+        secs, out = timed(lambda: con.execute(sql).to_arrow_table(), repeat=3)
         row = con.execute("SELECT current_setting('threads')").fetchone()
         threads = row[0] if row else "?"
         return (

@@ -186,3 +186,13 @@ def test_summary_invariants(rows: list[tuple[int, int, float]]) -> None:
     days = tx.group_by("c").agg(pl.col("t").n_unique().alias("n")).sort("c")
     assert (s.sort("c")["frequency"] + 1).to_list() == days["n"].cast(pl.Float64).to_list()
     assert ((s["frequency"] == 0) == (s["monetary_value"] == 0)).all()
+
+
+def test_periods_follow_the_columns_local_calendar() -> None:
+    tx = pl.DataFrame(
+        {"c": ["a", "a"], "t": [datetime(2024, 1, 1, 16, 30), datetime(2024, 1, 1, 17, 30)]}
+    ).with_columns(pl.col("t").dt.replace_time_zone("UTC"))
+    # 16:30 and 17:30 UTC are 23:30 on 1 Jan and 00:30 on 2 Jan in Jakarta (UTC+7).
+    assert rfm_summary(tx, "c", "t")["frequency"].to_list() == [0.0]
+    local = tx.with_columns(pl.col("t").dt.convert_time_zone("Asia/Jakarta"))
+    assert rfm_summary(local, "c", "t")["frequency"].to_list() == [1.0]

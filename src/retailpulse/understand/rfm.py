@@ -30,7 +30,6 @@ from retailpulse.errors import InputError, MissingColumnError
 
 Freq = Literal["H", "D", "W", "M"]
 FREQS: tuple[str, ...] = ("H", "D", "W", "M")
-_TRUNCATE = {"H": "1h", "D": "1d", "W": "1w", "M": "1mo"}
 
 NonPositive = Literal["raise", "drop", "keep"]
 
@@ -121,17 +120,25 @@ def _end_value(end: datetime | date | str, dtype: pl.DataType, name: str) -> dat
     return end
 
 
-def _period_index(col: pl.Expr, freq: str) -> pl.Expr:
-    """An integer period number (hours, days, Monday weeks or months since the epoch)."""
+def _period_index(col: pl.Expr, freq: str, time_zone: str | None = None) -> pl.Expr:
+    """An integer period number: hours, days, Monday-based weeks or months since the epoch,
+    counted on the local calendar of ``time_zone`` (integer arithmetic, no truncation)."""
     if freq == "M":
         return (col.dt.year().cast(pl.Int64) * 12 + col.dt.month().cast(pl.Int64)).alias("_p")
-    trunc = col.dt.truncate(_TRUNCATE[freq]).dt.replace_time_zone(None)
-    units = {"H": 3_600_000_000, "D": 86_400_000_000, "W": 7 * 86_400_000_000}[freq]
-    return (trunc.dt.epoch("us") // units).alias("_p")
+    local = col.dt.replace_time_zone(None) if time_zone not in (None, "UTC") else col
+    us = local.dt.epoch("us")
+    if freq == "H":
+        return (us // 3_600_000_000).alias("_p")
+    days = us // 86_400_000_000
+    if freq == "W":
+        # 1970-01-01 was a Thursday: shifting by 3 days makes weeks start on Monday.
+        return ((days + 3) // 7).alias("_p")
+    return days.alias("_p")
 
 
 def _period_of(end: datetime, dtype: pl.DataType, freq: str) -> int:
-    value: int = pl.select(_period_index(pl.lit(end, dtype=dtype), freq)).item()
+    zone = dtype.time_zone if isinstance(dtype, pl.Datetime) else None
+    value: int = pl.select(_period_index(pl.lit(end, dtype=dtype), freq, zone)).item()
     return value
 
 
@@ -275,7 +282,8 @@ def rfm_summary(
     if frame.height == 0:
         raise InputError("rfm_summary got no transactions. Pass a non-empty transaction log.")
     dtype = frame.schema[time_col]
-    frame = frame.with_columns(_period_index(pl.col(time_col), freq))
+    zone = frame.schema[time_col].time_zone  # type: ignore[attr-defined]
+    frame = frame.with_columns(_period_index(pl.col(time_col), freq, zone))
     if observation_end is None:
         end_period = frame.select(pl.col("_p").max()).item()
     else:
@@ -306,7 +314,8 @@ def calibration_holdout(
         transactions, customer_col, time_col, value_col, freq, nonpositive, "calibration_holdout"
     )
     dtype = frame.schema[time_col]
-    frame = frame.with_columns(_period_index(pl.col(time_col), freq))
+    zone = frame.schema[time_col].time_zone  # type: ignore[attr-defined]
+    frame = frame.with_columns(_period_index(pl.col(time_col), freq, zone))
     cal_end = _end_value(calibration_end, dtype, "calibration_end")
     cal_period = _period_of(cal_end, dtype, freq)
     if observation_end is None:
