@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-import understand_fixtures as r
 
 from retailpulse.errors import InputError, NotFoundError
-from retailpulse.understand.identity import (
-    confirm_suggestion,
-    keyed_hash,
-    link_identities,
-    normalise_phone,
-    unlink,
-)
+from retailpulse.privacy.pii import keyed_hash, normalise_phone
+from retailpulse.understand.identity import confirm_suggestion, link_identities, unlink
+from understand import understand_fixtures as r
 
-KEY = "test-secret"
+KEY = b"test-secret"
 
 
 def run(**kw: object) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -61,7 +56,7 @@ def test_email_matches_through_the_keyed_hash_only() -> None:
     links2, _, _ = link_identities(r.messages(), hashed, consents=r.consents(), hash_key=KEY)
     assert by_author(links2)["fb-budi"] == ("c2", "email_match")
     # Stored hashes made with another key match nothing.
-    links3, _, _ = link_identities(r.messages(), hashed, consents=r.consents(), hash_key="other")
+    links3, _, _ = link_identities(r.messages(), hashed, consents=r.consents(), hash_key=b"other")
     assert "fb-budi" not in by_author(links3)
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-import understand_fixtures as r
 
 from retailpulse.errors import InputError
 from retailpulse.understand.loyalty import INDEX_WEIGHTS, loyalty_by_segment, loyalty_measures
 from retailpulse.understand.segments import rfm_scores
+from understand import understand_fixtures as r
 
 
 def measures() -> pl.DataFrame:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import polars as pl
-import understand_fixtures as r
 
 from retailpulse.understand.identity import link_identities
 from retailpulse.understand.profiles import customer_360, unanswered_messages
+from understand import understand_fixtures as r
 
 
 def test_unanswered_messages() -> None:

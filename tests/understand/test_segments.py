@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 import numpy as np
 import polars as pl
 import pytest
-import understand_fixtures as r
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +19,7 @@ from retailpulse.understand.segments import (
     segment_rules,
     segment_sizes,
 )
+from understand import understand_fixtures as r
 
 
 def test_every_r_fm_cell_has_exactly_one_first_match() -> None:

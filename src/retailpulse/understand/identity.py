@@ -18,15 +18,15 @@ links and their audit event.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 
 import polars as pl
 
 from retailpulse.errors import InputError, NotFoundError
+from retailpulse.privacy.pii import keyed_hash, normalise_email, normalise_phone
 
 LINK_COLUMNS = (
     "customer_id",
@@ -57,18 +57,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{3,}")
 NAME_SIMILARITY = 0.88
 
 
-def normalise_email(value: str) -> str:
-    return value.strip().lower()
-
-
-def normalise_phone(value: str) -> str:
-    digits = re.sub(r"\D", "", value)
-    return ("+" if value.strip().startswith("+") else "") + digits
-
-
-def keyed_hash(value: str, key: str) -> str:
-    """HMAC-SHA256 of a normalised email or phone under the installation's secret key."""
-    return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()
+def _hash(value: str, norm: Callable[[str | None], str | None], key: bytes) -> str | None:
+    return keyed_hash(norm(value), key)
 
 
 def consenting_customers(consents: pl.DataFrame | None, purpose: str = "profiling") -> set[str]:
@@ -97,7 +87,7 @@ def _frame(rows: list[dict[str, object]], columns: tuple[str, ...]) -> pl.DataFr
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def _customer_hashes(customers: pl.DataFrame, key: str | None) -> dict[str, str]:
+def _customer_hashes(customers: pl.DataFrame, key: bytes | None) -> dict[str, str]:
     """keyed hash -> customer_id, from ``email_hash``/``phone_hash`` or, with ``key``, from
     the plain columns."""
     out: dict[str, str] = {}
@@ -108,8 +98,9 @@ def _customer_hashes(customers: pl.DataFrame, key: str | None) -> dict[str, str]
                     out[h] = cid
         elif kind in customers.columns and key:
             for cid, v in customers.select("customer_id", kind).iter_rows():
-                if v:
-                    out[keyed_hash(norm(v), key)] = cid
+                h = _hash(v, norm, key) if v else None
+                if h:
+                    out[h] = cid
     return out
 
 
@@ -121,12 +112,15 @@ def link_identities(
     transactions: pl.DataFrame | None = None,
     consents: pl.DataFrame | None = None,
     stores: pl.DataFrame | None = None,
-    hash_key: str | None = None,
+    hash_key: bytes | str | None = None,
     actor: str = "system",
     now: datetime | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Return ``(links, suggestions, audit)`` frames. See the module docstring for the
-    evidence rules; ``hash_key`` is the keyed-hash secret (setting ``secret_key``)."""
+    evidence rules; ``hash_key`` is the store's keyed-hash secret (``Workspace.secret``), the
+    same as :func:`retailpulse.privacy.pii.keyed_hash` uses."""
+    if isinstance(hash_key, str):
+        hash_key = hash_key.encode("utf-8")
     for col in ("platform", "author_id", "kind", "direction", "text", "external_id"):
         if col not in messages.columns:
             raise InputError(f"link_identities needs the messages column '{col}'.", field=col)
@@ -189,7 +183,7 @@ def link_identities(
                     )
         if hash_key:
             for email in set(_EMAIL.findall(text)):
-                h = keyed_hash(normalise_email(email), hash_key)
+                h = _hash(email, normalise_email, hash_key)
                 if h in hashes:
                     add(
                         platform,
@@ -199,7 +193,7 @@ def link_identities(
                         f"email hash matched in DM {ext_id}",
                     )
             for phone in set(_PHONE.findall(text)):
-                h = keyed_hash(normalise_phone(phone), hash_key)
+                h = _hash(phone, normalise_phone, hash_key)
                 if h in hashes:
                     add(
                         platform,
