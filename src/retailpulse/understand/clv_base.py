@@ -13,7 +13,7 @@ import math
 import warnings
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import polars as pl
@@ -164,7 +164,7 @@ class CLVFitter(ABC):
                 field="penalizer",
             )
 
-    def fit(self, summary: pl.DataFrame) -> CLVFitter:
+    def fit(self, summary: pl.DataFrame) -> Self:
         """Fit by maximum likelihood on the unique rows of ``summary``; returns ``self``."""
         self._check_settings()
         name = type(self).__name__

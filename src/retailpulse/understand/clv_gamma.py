@@ -13,7 +13,7 @@ mean toward the population mean ``p v / (q − 1)``.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import polars as pl
@@ -32,7 +32,7 @@ class GammaGamma(CLVFitter):
     _param_names: ClassVar[tuple[str, ...]] = ("p", "q", "v")
     _columns: ClassVar[tuple[str, ...]] = _COLS
 
-    def fit(self, summary: pl.DataFrame) -> GammaGamma:
+    def fit(self, summary: pl.DataFrame) -> Self:
         """Fit on the repeat customers of ``summary``; returns ``self``."""
         x, m = summary_arrays(summary, _COLS, "GammaGamma.fit")
         repeat = summary.filter(pl.col("frequency") > 0)
