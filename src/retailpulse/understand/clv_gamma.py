@@ -56,26 +56,40 @@ class GammaGamma(CLVFitter):
         mean = float(np.dot(weights, m) / weights.sum())
         return np.array([1.0, 2.0, mean])
 
+    def _precompute(self, arrays: list[FloatArray], weights: FloatArray) -> Any:
+        x, m = arrays
+        ux, ix = np.unique(x, return_inverse=True)
+        by_x = np.bincount(ix, weights, len(ux))
+        # Sums that do not depend on the parameters.
+        w_x_logm = float(np.dot(weights * x, np.log(m)))
+        w_logm = float(np.dot(weights, np.log(m)))
+        w_x_logx = float(np.dot(weights * x, np.log(x)))
+        return x, m, weights, ux, ix, by_x, w_x_logm, w_logm, w_x_logx
+
     def _nll_and_grad(self, params: FloatArray, data: Any) -> tuple[float, FloatArray]:
-        (x, m), w = data
+        x, m, w, ux, _ix, by_x, w_x_logm, w_logm, w_x_logx = data
         p, q, v = (float(t) for t in params)
-        px = p * x
-        xm_v = x * m + v
+        n = float(w.sum())
+        # Gamma-function terms once per distinct frequency.
+        pux = p * ux
+        g_terms = gammaln(pux + q) - gammaln(pux) - gammaln(q)
+        d_pq = digamma(pux + q)
+        d_p = ux * (d_pq - digamma(pux))
+        d_q = d_pq - digamma(q)
+        log_xm_v = np.log(x * m + v)
+        px_q = p * x + q
         ll = (
-            gammaln(px + q)
-            - gammaln(px)
-            - gammaln(q)
-            + q * np.log(v)
-            + (px - 1) * np.log(m)
-            + px * np.log(x)
-            - (px + q) * np.log(xm_v)
+            float(np.dot(by_x, g_terms))
+            + q * np.log(v) * n
+            + p * w_x_logm
+            - w_logm
+            + p * w_x_logx
+            - float(np.dot(w * px_q, log_xm_v))
         )
-        d_pq = digamma(px + q)
-        g_p = x * (d_pq - digamma(px) + np.log(m) + np.log(x) - np.log(xm_v))
-        g_q = d_pq - digamma(q) + np.log(v) - np.log(xm_v)
-        g_v = q / v - (px + q) / xm_v
-        grad = np.array([np.dot(w, g_p), np.dot(w, g_q), np.dot(w, g_v)])
-        return -float(np.dot(w, ll)), -grad
+        g_p = float(np.dot(by_x, d_p)) + w_x_logm + w_x_logx - float(np.dot(w * x, log_xm_v))
+        g_q = float(np.dot(by_x, d_q)) + np.log(v) * n - float(np.dot(w, log_xm_v))
+        g_v = q / v * n - float(np.dot(w * px_q, 1.0 / (x * m + v)))
+        return -ll, -np.array([g_p, g_q, g_v])
 
     def population_mean_spend(self) -> float:
         """Expected spend per purchase of a customer we know nothing about, p v / (q − 1)."""
