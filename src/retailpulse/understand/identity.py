@@ -314,12 +314,18 @@ def _fuzzy(
         .group_by("platform", "author_id")
         .agg(pl.col("author_name").first(), pl.col("text").fill_null("").str.join(" "))
     )
+    # Compare only people sharing a name token with the author (blocking), not all pairs.
+    by_token: dict[str, list[int]] = {}
+    for i, (_cid, cname, _city) in enumerate(people):
+        for tok in set(cname.split()):
+            by_token.setdefault(tok, []).append(i)
     out: list[dict[str, object]] = []
     for platform, author, name, text in authors.iter_rows():
         if (platform, author) in skip:
             continue
         norm, low = _norm_name(name), text.lower()
-        for cid, cname, city in people:
+        candidates = sorted({i for tok in norm.split() for i in by_token.get(tok, [])})
+        for cid, cname, city in (people[i] for i in candidates):
             score = SequenceMatcher(None, norm, cname).ratio()
             if score >= NAME_SIMILARITY and city in low:
                 out.append(
