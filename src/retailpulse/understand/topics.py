@@ -3,8 +3,9 @@
 :class:`TopicModel` clusters an embedding matrix (one row per message; any backend: the
 multilingual sentence encoders of ``enrich`` or :func:`hashed_embedding`, the fallback from
 hashed TF-IDF + truncated SVD) with seeded k-means on the unit sphere. A message whose cosine
-similarity to its nearest centre is below ``min_similarity`` stays unassigned (topic ``-1``);
-the share is reported as ``unassigned_share_``. When ``n_topics`` is not given it is chosen by
+similarity to its nearest centre is below ``min_similarity`` stays unassigned (topic ``-1``),
+unless that would leave more than ``max_unassigned`` of the messages out: then the threshold
+drops to that quantile of the similarities. The share is reported as ``unassigned_share_``. When ``n_topics`` is not given it is chosen by
 the silhouette score on a sample. Topics are labelled by their most distinctive words
 (class-based TF-IDF; Chinese is segmented with rjieba). :func:`emerging_topics` compares each
 topic's recent rate with its baseline rate.
@@ -171,6 +172,7 @@ class TopicModel:
         n_topics: int | None = None,
         *,
         min_similarity: float = 0.3,
+        max_unassigned: float = 0.1,
         seed: int = 0,
         sample_size: int = 50_000,
         k_range: tuple[int, int] = (4, 30),
@@ -178,6 +180,7 @@ class TopicModel:
     ) -> None:
         self.n_topics = n_topics
         self.min_similarity = min_similarity
+        self.max_unassigned = max_unassigned
         self.seed = seed
         self.sample_size = sample_size
         self.k_range = k_range
@@ -187,6 +190,7 @@ class TopicModel:
         return {
             "n_topics": self.n_topics,
             "min_similarity": self.min_similarity,
+            "max_unassigned": self.max_unassigned,
             "seed": self.seed,
             "sample_size": self.sample_size,
             "k_range": list(self.k_range),
@@ -229,7 +233,14 @@ class TopicModel:
         k = self.n_topics or self._choose_k(sample)
         k = max(1, min(k, np.unique(sample, axis=0).shape[0]))
         self.centres_ = _spherical_kmeans(sample, k, self.seed)
+        self.threshold_ = self.min_similarity
         self.labels_, self.similarity_ = self._assign(emb)
+        if (self.labels_ < 0).mean() > self.max_unassigned:
+            # Keep the unassigned share low: lower the threshold to the max_unassigned quantile.
+            self.threshold_ = float(
+                max(0.0, np.quantile(self.similarity_, self.max_unassigned))
+            )
+            self.labels_, self.similarity_ = self._assign(emb)
         self.unassigned_share_ = float((self.labels_ < 0).mean())
         self.sizes_ = np.bincount(self.labels_[self.labels_ >= 0], minlength=k)
         self.terms_ = _distinctive_terms(
@@ -270,7 +281,7 @@ class TopicModel:
             s = emb[start : start + 200_000] @ self.centres_.T
             labels[start : start + 200_000] = s.argmax(axis=1)
             sims[start : start + 200_000] = s.max(axis=1)
-        labels[sims < self.min_similarity] = -1
+        labels[sims < getattr(self, "threshold_", self.min_similarity)] = -1
         return labels, sims
 
     def _choose_k(self, sample: NDArray[np.float32]) -> int:
@@ -299,6 +310,7 @@ class TopicModel:
             "version": FORMAT_VERSION,
             "params": self.get_params(),
             "centres": self.centres_.tolist(),
+            "threshold": self.threshold_,
             "terms": self.terms_,
         }
 
@@ -315,6 +327,7 @@ class TopicModel:
         model = cls(**params)
         model.centres_ = np.asarray(state["centres"], dtype=np.float32)
         model.terms_ = [list(t) for t in state["terms"]]
+        model.threshold_ = float(state["threshold"])
         return model
 
     def to_json(self) -> str:
