@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,9 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from retailpulse.cli import main
+from voc_synth import make_world
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "understand"))
-from voc_synth import make_world  # noqa: E402
+from retailpulse.cli import main
 
 
 class FakeWorkspace:

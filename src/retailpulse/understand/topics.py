@@ -50,7 +50,7 @@ def hashed_embedding(
     dim: int = 64,
     n_features: int = 2**17,
     seed: int = 0,
-    fit_rows: int = 50_000,
+    fit_rows: int = 20_000,
 ) -> NDArray[np.float32]:
     """Fallback multilingual embedding: hashed word/CJK-character uni+bigrams, TF-IDF, SVD.
 
@@ -130,9 +130,9 @@ def _top_right_vectors(x: sp.csr_matrix, k: int, rng: np.random.Generator) -> ND
     p = min(xs.shape[0], k + 10)
     y = np.asarray(xs @ rng.standard_normal((xs.shape[1], p)))
     for _ in range(2):
-        y, _r = np.linalg.qr(y)
+        y = _orthonormal(y)
         y = np.asarray(xs @ np.asarray(xt @ y))
-    q, _r = np.linalg.qr(y)
+    q = _orthonormal(y)
     bt = np.asarray(xt @ q)  # used features x p
     # Right singular vectors of the thin B from the eigenvectors of the small B B^T.
     evals, evecs = np.linalg.eigh(bt.T @ bt)
@@ -141,6 +141,13 @@ def _top_right_vectors(x: sp.csr_matrix, k: int, rng: np.random.Generator) -> ND
     basis = np.zeros((x.shape[1], k))
     basis[used] = (bt @ evecs[:, order]) / sing
     return basis
+
+
+def _orthonormal(y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Orthonormal basis of the columns of a tall thin ``y`` (via its small Gram matrix)."""
+    evals, evecs = np.linalg.eigh(y.T @ y)
+    keep = evals > evals.max() * 1e-10
+    return np.asarray(y @ (evecs[:, keep] / np.sqrt(evals[keep])))
 
 
 def _normalise(x: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -174,7 +181,7 @@ class TopicModel:
         min_similarity: float = 0.3,
         max_unassigned: float = 0.1,
         seed: int = 0,
-        sample_size: int = 50_000,
+        sample_size: int = 20_000,
         k_range: tuple[int, int] = (4, 30),
         n_terms: int = 8,
     ) -> None:
@@ -244,7 +251,7 @@ class TopicModel:
         self.unassigned_share_ = float((self.labels_ < 0).mean())
         self.sizes_ = np.bincount(self.labels_[self.labels_ >= 0], minlength=k)
         self.terms_ = _distinctive_terms(
-            self.labels_, texts, languages, k, self.n_terms, rng, per_topic=2_000
+            self.labels_, texts, languages, k, self.n_terms, rng, per_topic=300
         )
         return self
 
@@ -288,8 +295,8 @@ class TopicModel:
         rng = np.random.default_rng(self.seed)
         sub = sample[rng.choice(sample.shape[0], min(2_000, sample.shape[0]), replace=False)]
         lo, hi = self.k_range
-        small = list(range(lo, min(hi, 12) + 1))
-        large = np.geomspace(min(hi, 12), hi, 5).round().astype(int).tolist() if hi > 12 else []
+        small = list(range(lo, min(hi, 10) + 1))
+        large = np.geomspace(min(hi, 10), hi, 4).round().astype(int).tolist() if hi > 10 else []
         candidates = sorted(set(small + large))
         best_k, best = candidates[0], -2.0
         for k in candidates:
@@ -367,8 +374,10 @@ def _kmeans_once(x: NDArray[np.float32], k: int, seed: int, iters: int = 30) -> 
         if np.array_equal(new, labels):
             break
         labels = new
-        sums = np.zeros_like(centres)
-        np.add.at(sums, labels, x)
+        members = sp.csr_matrix(
+            (np.ones(n, dtype=np.float32), (labels, np.arange(n))), shape=(k, n)
+        )
+        sums = np.asarray(members @ x, dtype=np.float32)
         for j in range(k):
             norm = np.linalg.norm(sums[j])
             if norm > 0:
