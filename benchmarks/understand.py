@@ -29,25 +29,24 @@ import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from voc_synth import make_world  # noqa: E402
-
-from retailpulse.understand.behaviour import behaviour_report  # noqa: E402
-from retailpulse.understand.crisis import crisis_alerts, detect_spikes  # noqa: E402
-from retailpulse.understand.drivers import (  # noqa: E402
+from retailpulse.understand.behaviour import behaviour_report
+from retailpulse.understand.crisis import crisis_alerts, detect_spikes
+from retailpulse.understand.drivers import (
     _corr,
     driver_features,
     drivers_report,
     shapley_r2,
 )
-from retailpulse.understand.inputs import inbound  # noqa: E402
-from retailpulse.understand.needs import needs_report  # noqa: E402
-from retailpulse.understand.questions import Inputs, answer_questions  # noqa: E402
-from retailpulse.understand.satisfaction import satisfaction_report  # noqa: E402
-from retailpulse.understand.topics import (  # noqa: E402
+from retailpulse.understand.inputs import inbound
+from retailpulse.understand.needs import needs_report
+from retailpulse.understand.questions import Inputs, answer_questions
+from retailpulse.understand.satisfaction import satisfaction_report
+from retailpulse.understand.topics import (
     TopicModel,
     emerging_topics,
     hashed_embedding,
 )
+from voc_synth import make_world
 
 ROWS: list[tuple[str, float, str]] = []
 
@@ -111,8 +110,11 @@ def refit_shapley(x: np.ndarray, y: np.ndarray) -> np.ndarray:
                 continue
             bigger = tuple(sorted((*sub, j)))
             k = len(sub)
-            w[j] += math.factorial(k) * math.factorial(p - k - 1) / math.factorial(p) * (
-                r2[bigger] - value
+            w[j] += (
+                math.factorial(k)
+                * math.factorial(p - k - 1)
+                / math.factorial(p)
+                * (r2[bigger] - value)
             )
     return w
 
@@ -178,8 +180,11 @@ def main() -> None:
         lambda: TopicModel(seed=0).fit(emb, inb["text"], inb["language"]),
         "",
     )
-    ROWS[-1] = (ROWS[-1][0], ROWS[-1][1], f"{len(model.centres_)} topics, "
-                f"{model.unassigned_share_:.1%} unassigned")
+    ROWS[-1] = (
+        ROWS[-1][0],
+        ROWS[-1][1],
+        f"{len(model.centres_)} topics, {model.unassigned_share_:.1%} unassigned",
+    )
     print(f"    -> {ROWS[-1][2]}")
     assigned = inb.select("id", "created_at").with_columns(pl.Series("topic", model.labels_))
     timed("topics: emerging", lambda: emerging_topics(assigned))
@@ -197,7 +202,10 @@ def main() -> None:
     )
     timed("drivers: relative weights, 200 bootstraps", lambda: drivers_report(feats, n_boot=200))
     topics = assigned.select("id", "topic")
-    timed("crisis alerts (all + aspect/store/product/topic)", lambda: crisis_alerts(msgs, topics=topics, **kw))
+    timed(
+        "crisis alerts (all + aspect/store/product/topic)",
+        lambda: crisis_alerts(msgs, topics=topics, **kw),
+    )
     data = Inputs(
         messages=msgs,
         customers=w.customers,
@@ -216,10 +224,12 @@ def main() -> None:
         "peer topics: scikit-learn hashing+SVD+MiniBatchKMeans",
         lambda: sklearn_topics(inb["text"], len(model.centres_), 0),
     )
-    drivers = [c for c in feats.columns if c.startswith("aspect_")][:6] + ["fast_response", "ugc"]
+    drivers = [*[c for c in feats.columns if c.startswith("aspect_")][:6], "fast_response", "ugc"]
     sub = feats.select(*drivers, "repeat_purchase").fill_null(0.0).to_numpy()
     ours = timed("drivers: Shapley R² from correlations (8)", lambda: shapley_r2(_corr(sub)))
-    peer = timed("peer drivers: Shapley R² refitting OLS (8)", lambda: refit_shapley(sub[:, :-1], sub[:, -1]))
+    peer = timed(
+        "peer drivers: Shapley R² refitting OLS (8)", lambda: refit_shapley(sub[:, :-1], sub[:, -1])
+    )
     print(f"    max |ours - peer| = {np.abs(ours - peer).max():.2e}")
     print("\ncrisis detection quality on 2,000 simulated series x 120 days")
     crisis_quality()

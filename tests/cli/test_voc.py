@@ -10,9 +10,8 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from voc_synth import make_world
-
 from retailpulse.cli import main
+from voc_synth import make_world
 
 
 class FakeWorkspace:

@@ -5,7 +5,6 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 import pytest
-from voc_synth import make_world
 
 from retailpulse.errors import InputError
 from retailpulse.understand.behaviour import (
@@ -17,6 +16,7 @@ from retailpulse.understand.behaviour import (
     peak_times,
     promotion_response,
 )
+from voc_synth import make_world
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,9 @@ def boosted_transactions(w, campaign_row: int = 0, extra: float = 1.0):
         {
             "order_id": [f"X{i}" for i in range(n)],
             "customer_id": rng.choice(target.to_numpy(), n),
-            "created_at": [camp["start"] + timedelta(seconds=float(s)) for s in rng.uniform(0, span, n)],
+            "created_at": [
+                camp["start"] + timedelta(seconds=float(s)) for s in rng.uniform(0, span, n)
+            ],
             "store_id": ["S1"] * n,
             "channel": ["online"] * n,
             "total": [50.0] * n,
@@ -59,7 +61,11 @@ def test_heatmap_finds_the_evening_peak(world):
 
 def test_heatmap_by_segment_and_time_zone(world):
     heat = activity_heatmap(
-        world.messages, None, customer360=world.customer360, by_segment=True, time_zone="Asia/Singapore"
+        world.messages,
+        None,
+        customer360=world.customer360,
+        by_segment=True,
+        time_zone="Asia/Singapore",
     )
     assert set(heat["activity"]) == {"post"}
     assert heat.group_by("segment").agg(pl.col("share").sum())["share"].to_list() == pytest.approx(
@@ -100,7 +106,9 @@ def test_campaign_effect_against_other_customers(world):
 
 
 def test_report_without_transactions(world):
-    report = behaviour_report(world.messages, customer360=world.customer360, campaigns=world.campaigns)
+    report = behaviour_report(
+        world.messages, customer360=world.customer360, campaigns=world.campaigns
+    )
     assert report["promotions"] == []
     assert {r["activity"] for r in report["peak_times"]} == {"post"}
     assert {r["metric"] for r in report["campaigns"]} == {"messages"}

@@ -5,10 +5,10 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 import pytest
-from voc_synth import make_world
 
 from retailpulse.errors import InputError
 from retailpulse.understand.crisis import crisis_alerts, detect_spikes
+from voc_synth import make_world
 
 WEEKLY = np.array([0.8, 0.8, 0.9, 1.0, 1.1, 1.5, 1.6])  # Monday .. Sunday
 
@@ -81,7 +81,9 @@ def test_planted_crisis_is_the_top_alert(crisis_world):
     alerts = crisis_alerts(msgs, customer360=w.customer360)
     assert alerts.height >= 1
     top = alerts.head(3)
-    assert {("store", "S2"), ("aspect", "service")} <= set(zip(top["series"], top["key"]))
+    assert {("store", "S2"), ("aspect", "service")} <= set(
+        zip(top["series"], top["key"], strict=True)
+    )
     s2 = alerts.filter((pl.col("series") == "store") & (pl.col("key") == "S2")).row(0, named=True)
     assert s2["day"].date() == day.date()
     assert s2["negatives"] >= 120
@@ -105,10 +107,12 @@ def test_since_limits_the_alert_days(crisis_world):
 
 
 def test_topic_series_uses_given_assignments(crisis_world):
-    w, msgs, _ = crisis_world
-    topics = msgs.select("id", (pl.col("text").str.contains("refund")).cast(pl.Int64).alias("topic"))
+    _w, msgs, _ = crisis_world
+    topics = msgs.select(
+        "id", (pl.col("text").str.contains("refund")).cast(pl.Int64).alias("topic")
+    )
     alerts = crisis_alerts(msgs, topics=topics)
-    assert ("topic", "1") in set(zip(alerts["series"], alerts["key"]))
+    assert ("topic", "1") in set(zip(alerts["series"], alerts["key"], strict=True))
 
 
 def test_not_enriched(crisis_world):

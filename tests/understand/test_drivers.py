@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
-from voc_synth import make_world
 
 from retailpulse.errors import InputError
 from retailpulse.understand.drivers import (
@@ -19,6 +18,7 @@ from retailpulse.understand.drivers import (
     relative_weights,
     shapley_r2,
 )
+from voc_synth import make_world
 
 
 def planted_frame(n: int = 4_000, seed: int = 0) -> tuple[pl.DataFrame, list[str]]:
@@ -40,9 +40,7 @@ def test_planted_ranking_is_recovered(method):
     frame, truth = planted_frame()
     table = key_drivers(frame, "outcome", [f"d{i}" for i in range(6)], method=method, n_boot=100)
     assert table["importance"].sum() == pytest.approx(1.0)
-    rho = spearmanr(
-        [truth.index(d) for d in table["driver"]], table["rank"].to_list()
-    ).statistic
+    rho = spearmanr([truth.index(d) for d in table["driver"]], table["rank"].to_list()).statistic
     assert rho >= 0.9
     assert (table["importance_lo"] <= table["importance"]).all()
     assert (table["importance"] <= table["importance_hi"]).all()
@@ -53,9 +51,9 @@ def test_relative_weights_close_to_shapley_and_sum_to_r2():
     xy = frame.to_numpy()
     corr = _corr(xy)
     rw, sh = relative_weights(corr), shapley_r2(corr)
-    beta = np.linalg.lstsq(
-        np.column_stack([xy[:, :-1], np.ones(len(xy))]), xy[:, -1], rcond=None
-    )[0]
+    beta = np.linalg.lstsq(np.column_stack([xy[:, :-1], np.ones(len(xy))]), xy[:, -1], rcond=None)[
+        0
+    ]
     fitted = np.column_stack([xy[:, :-1], np.ones(len(xy))]) @ beta
     r2 = 1 - ((xy[:, -1] - fitted) ** 2).sum() / ((xy[:, -1] - xy[:, -1].mean()) ** 2).sum()
     assert rw.sum() == pytest.approx(r2, abs=1e-6)
@@ -96,9 +94,14 @@ def test_behavioural_driver_planted_in_repeat_purchase():
     drop = (
         w.transactions.filter(after & pl.col("customer_id").is_in(bad.implode()))
         .select("order_id")
-        .filter(pl.Series(rng.random(w.transactions.filter(
-            after & pl.col("customer_id").is_in(bad.implode())
-        ).height) < 0.8))
+        .filter(
+            pl.Series(
+                rng.random(
+                    w.transactions.filter(after & pl.col("customer_id").is_in(bad.implode())).height
+                )
+                < 0.8
+            )
+        )
     )
     trans = w.transactions.join(drop, on="order_id", how="anti")
     feats = driver_features(

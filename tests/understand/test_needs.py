@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
-from voc_synth import make_world
 
 from retailpulse.errors import InputError
 from retailpulse.understand.needs import (
@@ -16,6 +15,7 @@ from retailpulse.understand.needs import (
     unmet_needs,
     unstocked_requests,
 )
+from voc_synth import ASPECTS, make_world
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +25,7 @@ def world():
 
 def test_importance_performance_quadrants(world):
     table = aspect_importance_performance(world.messages)
-    assert set(table["aspect"]) == set(
-        ["price", "product_quality", "service", "delivery", "availability", "store", "online"]
-        + ["promotion"]
-    )
+    assert set(table["aspect"]) == set(ASPECTS)
     assert table["importance"].sum() == pytest.approx(1.0, abs=0.02)  # one aspect per message
     delivery = table.filter(pl.col("aspect") == "delivery").row(0, named=True)
     assert delivery["quadrant"] in {"fix first", "monitor"}

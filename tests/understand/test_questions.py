@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import polars as pl
 import pytest
-from voc_synth import make_world
 
 from retailpulse.errors import InputError
 from retailpulse.understand.questions import Inputs, answer_questions
+from voc_synth import make_world
 
 
 @pytest.fixture(scope="module")

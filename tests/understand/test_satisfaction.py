@@ -6,7 +6,6 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from voc_synth import make_world
 
 from retailpulse.errors import InputError
 from retailpulse.understand.satisfaction import (
@@ -17,6 +16,7 @@ from retailpulse.understand.satisfaction import (
     satisfaction_report,
     sentiment_trend,
 )
+from voc_synth import make_world
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,7 @@ def test_segment_and_store_dimensions(world):
 
 
 def test_unknown_dimension_names_the_choices(world):
-    with pytest.raises(InputError, match="'by' parameter of net_sentiment.*'aspect'"):
+    with pytest.raises(InputError, match=r"'by' parameter of net_sentiment.*'aspect'"):
         net_sentiment(world.messages, ["colour"])
 
 

@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import polars as pl
 import pytest
-from voc_synth import make_world
 
 from retailpulse.errors import InputError, ModelError, NotFittedError
 from retailpulse.understand.topics import (
@@ -15,7 +14,7 @@ from retailpulse.understand.topics import (
     hashed_embedding,
     tokens,
 )
-
+from voc_synth import make_world
 
 NAMES = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel")
 
@@ -126,7 +125,7 @@ def test_emerging_topic_is_flagged():
 
 
 def test_discover_topics_table(inbound):
-    model, assigned, table = discover_topics(inbound, model=TopicModel(seed=1))
+    _model, assigned, table = discover_topics(inbound, model=TopicModel(seed=1))
     assert assigned.height == inbound.height
     assert table["size"].sum() == inbound.height
     assert table["share"].sum() == pytest.approx(1.0)

@@ -16,7 +16,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from retailpulse.cli.options import db_option, handle_errors, json_option, open_workspace, print_json
+from retailpulse.cli.options import (
+    db_option,
+    handle_errors,
+    json_option,
+    open_workspace,
+    print_json,
+)
 from retailpulse.understand.inputs import in_period, require_enriched, to_utc
 
 console = Console(stderr=True)
@@ -111,7 +117,9 @@ def questions(db_url: str | None, as_json: bool, since: str | None, until: str |
         return
     for a in answers:
         mark = "doubtful" if a["doubtful"] else a["confidence_level"]
-        click.echo(f"{a['number']}. {a['question']}\n   {a['verdict']}  [{mark}, {a['confidence']:.0%}]")
+        click.echo(
+            f"{a['number']}. {a['question']}\n   {a['verdict']}  [{mark}, {a['confidence']:.0%}]"
+        )
         for doubt, fix in zip(a["doubts"], a["remedies"], strict=False):
             click.echo(f"   ! {doubt} -> {fix}")
 
@@ -120,7 +128,9 @@ def questions(db_url: str | None, as_json: bool, since: str | None, until: str |
 @db_option
 @json_option
 @period_options
-@click.option("--period", type=click.Choice(["day", "week", "month"]), default="week", help="Trend period.")
+@click.option(
+    "--period", type=click.Choice(["day", "week", "month"]), default="week", help="Trend period."
+)
 @handle_errors
 def satisfaction(
     db_url: str | None, as_json: bool, since: str | None, until: str | None, period: str
@@ -141,7 +151,9 @@ def satisfaction(
             until=until,
             period=period,
         )
-        rp.save_result("voc.satisfaction", {"since": since, "until": until, "period": period}, report)
+        rp.save_result(
+            "voc.satisfaction", {"since": since, "until": until, "period": period}, report
+        )
         steps.step("done")
     if as_json:
         print_json(report)
@@ -158,9 +170,13 @@ def satisfaction(
 @db_option
 @json_option
 @period_options
-@click.option("--sla-hours", type=float, default=48.0, show_default=True, help="Reply deadline for an ask.")
+@click.option(
+    "--sla-hours", type=float, default=48.0, show_default=True, help="Reply deadline for an ask."
+)
 @handle_errors
-def needs(db_url: str | None, as_json: bool, since: str | None, until: str | None, sla_hours: float) -> None:
+def needs(
+    db_url: str | None, as_json: bool, since: str | None, until: str | None, sla_hours: float
+) -> None:
     """Aspect importance x performance, unmet asks, unstocked products, segment preferences."""
     from retailpulse.understand.needs import needs_report
 
@@ -177,7 +193,9 @@ def needs(db_url: str | None, as_json: bool, since: str | None, until: str | Non
             until=until,
             sla_hours=sla_hours,
         )
-        rp.save_result("voc.needs", {"since": since, "until": until, "sla_hours": sla_hours}, report)
+        rp.save_result(
+            "voc.needs", {"since": since, "until": until, "sla_hours": sla_hours}, report
+        )
         steps.step("done")
     if as_json:
         print_json(report)
@@ -188,16 +206,26 @@ def needs(db_url: str | None, as_json: bool, since: str | None, until: str | Non
         ["aspect", "importance", "nsi", "quadrant"],
     )
     click.echo(f"Unmet asks: {report['unmet_total']}")
-    _table("Unstocked products", report["unstocked"][:10], ["product", "asks", "availability_complaints"])
+    _table(
+        "Unstocked products",
+        report["unstocked"][:10],
+        ["product", "asks", "availability_complaints"],
+    )
 
 
 @click.command()
 @db_option
 @json_option
 @period_options
-@click.option("--n-topics", type=int, default=None, help="Number of topics (default: chosen by silhouette).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same topics).")
-@click.option("--recent-days", type=int, default=7, show_default=True, help="Window for emerging topics.")
+@click.option(
+    "--n-topics", type=int, default=None, help="Number of topics (default: chosen by silhouette)."
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same topics)."
+)
+@click.option(
+    "--recent-days", type=int, default=7, show_default=True, help="Window for emerging topics."
+)
 @handle_errors
 def topics(
     db_url: str | None,
@@ -219,13 +247,15 @@ def topics(
         model, assigned, table = discover_topics(msgs, model=TopicModel(n_topics, seed=seed))
         steps.step("emerging topics")
         emerging = emerging_topics(assigned, recent_days=recent_days)
-        payload = {
+        payload: dict[str, Any] = {
             "unassigned_share": model.unassigned_share_,
             "topics": table.to_dicts(),
             "emerging": emerging.to_dicts(),
             "model": model.to_dict(),
         }
-        rp.save_result("voc.topics", {**model.get_params(), "since": since, "until": until}, payload)
+        rp.save_result(
+            "voc.topics", {**model.get_params(), "since": since, "until": until}, payload
+        )
         steps.step("done")
     if as_json:
         print_json({k: v for k, v in payload.items() if k != "model"})
@@ -241,10 +271,33 @@ def topics(
 @db_option
 @json_option
 @period_options
-@click.option("--cutoff", metavar="DATE", default=None, help="Experiences before, outcomes after (default: horizon before the last order).")
-@click.option("--horizon-days", type=int, default=90, show_default=True, help="Outcome window after the cutoff.")
-@click.option("--method", type=click.Choice(["relative_weights", "shapley"]), default="relative_weights", show_default=True, help="Importance decomposition.")
-@click.option("--boot", type=int, default=200, show_default=True, help="Bootstrap resamples for the intervals.")
+@click.option(
+    "--cutoff",
+    metavar="DATE",
+    default=None,
+    help="Experiences before, outcomes after (default: horizon before the last order).",
+)
+@click.option(
+    "--horizon-days",
+    type=int,
+    default=90,
+    show_default=True,
+    help="Outcome window after the cutoff.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["relative_weights", "shapley"]),
+    default="relative_weights",
+    show_default=True,
+    help="Importance decomposition.",
+)
+@click.option(
+    "--boot",
+    type=int,
+    default=200,
+    show_default=True,
+    help="Bootstrap resamples for the intervals.",
+)
 @handle_errors
 def drivers(
     db_url: str | None,
@@ -278,7 +331,9 @@ def drivers(
         steps.step("decomposing")
         report = drivers_report(feats, method=method, n_boot=boot)
         report["cutoff"] = at.isoformat()
-        rp.save_result("voc.drivers", {"cutoff": at.isoformat(), "method": method, "boot": boot}, report)
+        rp.save_result(
+            "voc.drivers", {"cutoff": at.isoformat(), "method": method, "boot": boot}, report
+        )
         steps.step("done")
     if as_json:
         print_json(report)
@@ -287,13 +342,23 @@ def drivers(
         _table(
             f"Drivers of {outcome}",
             rows,
-            ["rank", "driver", "importance", "importance_lo", "importance_hi", "correlation", "quadrant"],
+            [
+                "rank",
+                "driver",
+                "importance",
+                "importance_lo",
+                "importance_hi",
+                "correlation",
+                "quadrant",
+            ],
         )
     for outcome, why in report["skipped"].items():
         click.echo(f"{outcome}: {why}")
 
 
-def _default_cutoff(transactions: pl.DataFrame | None, msgs: pl.DataFrame, horizon: int) -> datetime:
+def _default_cutoff(
+    transactions: pl.DataFrame | None, msgs: pl.DataFrame, horizon: int
+) -> datetime:
     frame = transactions if transactions is not None else msgs
     last = frame["created_at"].max() if frame.height else None
     if not isinstance(last, datetime):
@@ -305,9 +370,17 @@ def _default_cutoff(transactions: pl.DataFrame | None, msgs: pl.DataFrame, horiz
 @db_option
 @json_option
 @period_options
-@click.option("--days", type=int, default=7, show_default=True, help="Without --since: alerts of the last N days.")
+@click.option(
+    "--days",
+    type=int,
+    default=7,
+    show_default=True,
+    help="Without --since: alerts of the last N days.",
+)
 @handle_errors
-def alerts(db_url: str | None, as_json: bool, since: str | None, until: str | None, days: int) -> None:
+def alerts(
+    db_url: str | None, as_json: bool, since: str | None, until: str | None, days: int
+) -> None:
     """Crisis signals: spikes of negative messages per aspect, store, product, with scores."""
     from retailpulse.understand.crisis import crisis_alerts
 
@@ -322,7 +395,11 @@ def alerts(db_url: str | None, as_json: bool, since: str | None, until: str | No
             since_at = since
         steps.step("scanning")
         table = crisis_alerts(
-            msgs, customers=f["customers"], customer360=f["customer360"], since=since_at, until=until
+            msgs,
+            customers=f["customers"],
+            customer360=f["customer360"],
+            since=since_at,
+            until=until,
         )
         rows = table.to_dicts()
         rp.save_result("voc.alerts", {"since": str(since_at), "until": until}, rows)
@@ -333,7 +410,11 @@ def alerts(db_url: str | None, as_json: bool, since: str | None, until: str | No
     if not rows:
         click.echo("No alerts.")
         return
-    _table("Alerts", rows, ["severity", "score", "series", "key", "day", "negatives", "expected", "terms"])
+    _table(
+        "Alerts",
+        rows,
+        ["severity", "score", "series", "key", "day", "negatives", "expected", "terms"],
+    )
 
 
 def register(group: click.Group) -> None:

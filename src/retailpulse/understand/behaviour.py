@@ -57,7 +57,9 @@ def activity_heatmap(
     frame = pl.concat(parts)
     try:
         local = pl.col("created_at").dt.convert_time_zone(time_zone)
-        frame = frame.with_columns(local.dt.weekday().alias("weekday"), local.dt.hour().alias("hour"))
+        frame = frame.with_columns(
+            local.dt.weekday().alias("weekday"), local.dt.hour().alias("hour")
+        )
     except pl.exceptions.ComputeError:
         raise InputError(
             f"The 'time_zone' parameter must be an IANA zone like 'Asia/Singapore'. "
@@ -73,9 +75,9 @@ def activity_heatmap(
         keys = ["activity", "segment", "weekday", "hour"]
     out = frame.group_by(keys).agg(pl.len().alias("count"))
     group = [k for k in keys if k in ("activity", "segment")]
-    return out.with_columns((pl.col("count") / pl.col("count").sum().over(group)).alias("share")).sort(
-        keys
-    )
+    return out.with_columns(
+        (pl.col("count") / pl.col("count").sum().over(group)).alias("share")
+    ).sort(keys)
 
 
 def peak_times(heatmap: pl.DataFrame, top: int = 3) -> pl.DataFrame:
@@ -101,11 +103,19 @@ def channel_preference(
     """Per segment (``all`` for everyone): ``activity, channel, count, share``."""
     attrs = customer_attributes(customers, customer360).select("customer_id", "segment")
     msgs = inbound(in_period(require_enriched(messages), "created_at", since, until))
-    parts = [msgs.select("customer_id", pl.col("platform").alias("channel"), pl.lit("post").alias("activity"))]
+    parts = [
+        msgs.select(
+            "customer_id", pl.col("platform").alias("channel"), pl.lit("post").alias("activity")
+        )
+    ]
     if transactions is not None and "channel" in transactions.columns:
         tx = in_period(transactions, "created_at", since, until)
         parts.append(
-            tx.select("customer_id", pl.col("channel").fill_null("unknown"), pl.lit("buy").alias("activity"))
+            tx.select(
+                "customer_id",
+                pl.col("channel").fill_null("unknown"),
+                pl.lit("buy").alias("activity"),
+            )
         )
     frame = pl.concat(parts)
     seg = frame.join(attrs, on="customer_id", how="inner").filter(pl.col("segment").is_not_null())
@@ -156,7 +166,7 @@ def content_engagement(
                 "lift": pl.Float64,
             }
         )
-    interactions = sum(pl.col(c).fill_null(0) for c in ("likes", "shares", "replies"))
+    interactions = pl.sum_horizontal(pl.col(c).fill_null(0) for c in ("likes", "shares", "replies"))
     views = pl.col("views").fill_null(0)
     rate = pl.when(views > 0).then(interactions / views).otherwise(interactions.cast(pl.Float64))
     posts = posts.with_columns(content_format().alias("format"), rate.alias("_rate"))
@@ -179,16 +189,19 @@ def promotion_response(
     if "discount" not in tx.columns:
         tx = tx.with_columns(pl.lit(0.0).alias("discount"))
     attrs = customer_attributes(customers, customer360).select("customer_id", "segment")
-    tx = tx.join(attrs, on="customer_id", how="left").with_columns(pl.col("segment").fill_null("unknown"))
+    tx = tx.join(attrs, on="customer_id", how="left").with_columns(
+        pl.col("segment").fill_null("unknown")
+    )
     both = pl.concat([tx.with_columns(pl.lit("all").alias("segment")), tx])
     return (
         both.group_by("segment")
         .agg(
             pl.len().alias("orders"),
             (pl.col("discount").fill_null(0) > 0).mean().alias("discounted_share"),
-            (pl.col("discount").fill_null(0).sum() / (pl.col("total").sum() + pl.col("discount").fill_null(0).sum())).alias(
-                "discount_share_of_revenue"
-            ),
+            (
+                pl.col("discount").fill_null(0).sum()
+                / (pl.col("total").sum() + pl.col("discount").fill_null(0).sum())
+            ).alias("discount_share_of_revenue"),
         )
         .sort("segment")
     )
@@ -219,7 +232,9 @@ def campaign_effects(
         msgs = inbound(require_enriched(messages)).filter(pl.col("customer_id").is_not_null())
         events["messages"] = msgs.select("customer_id", "created_at")
     rows: list[dict[str, Any]] = []
-    for camp in campaigns.filter(pl.col("start").is_not_null() & pl.col("end").is_not_null()).iter_rows(named=True):
+    for camp in campaigns.filter(
+        pl.col("start").is_not_null() & pl.col("end").is_not_null()
+    ).iter_rows(named=True):
         start, end = camp["start"], camp["end"]
         if end <= start:
             continue
@@ -270,9 +285,7 @@ def _effect(
     tagged = window.join(groups, on="customer_id", how="inner").with_columns(
         (pl.col("created_at") >= start).alias("during")
     )
-    counts = {
-        (t, d): 0 for t in (True, False) for d in (True, False)
-    }
+    counts = {(t, d): 0 for t in (True, False) for d in (True, False)}
     for t, d, n in tagged.group_by("target", "during").agg(pl.len()).iter_rows():
         counts[(bool(t), bool(d))] = int(n)
     a, b = counts[(True, True)] + 0.5, counts[(True, False)] + 0.5
@@ -312,7 +325,12 @@ def behaviour_report(
     until: Moment = None,
 ) -> dict[str, Any]:
     """All behaviour measures as JSON-ready tables."""
-    kw: dict[str, Any] = {"customer360": customer360, "customers": customers, "since": since, "until": until}
+    kw: dict[str, Any] = {
+        "customer360": customer360,
+        "customers": customers,
+        "since": since,
+        "until": until,
+    }
     heat = activity_heatmap(messages, transactions, time_zone=time_zone, **kw)
     report: dict[str, Any] = {
         "peak_times": peak_times(heat).to_dicts(),
@@ -321,7 +339,9 @@ def behaviour_report(
         ).to_dicts(),
         "channels": channel_preference(messages, transactions, **kw).to_dicts(),
         "content": content_engagement(messages, since=since, until=until).to_dicts(),
-        "promotions": promotion_response(transactions, **kw).to_dicts() if transactions is not None else [],
+        "promotions": promotion_response(transactions, **kw).to_dicts()
+        if transactions is not None
+        else [],
         "campaigns": [],
     }
     if campaigns is not None and not campaigns.is_empty():

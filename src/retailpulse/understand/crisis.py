@@ -117,9 +117,7 @@ def _overdispersion(obs: NDArray[np.float64], exp: NDArray[np.float64]) -> float
     return float(np.clip(1.5 * phi, 0.0, 1.0))
 
 
-def negative_events(
-    messages: pl.DataFrame, topics: pl.DataFrame | None = None
-) -> pl.DataFrame:
+def negative_events(messages: pl.DataFrame, topics: pl.DataFrame | None = None) -> pl.DataFrame:
     """One row per (negative message, series): ``series, key, id, day, reach, customer_id``.
 
     A message is negative for the ``all``, ``store``, ``product`` and ``topic`` series when its
@@ -221,7 +219,9 @@ def crisis_alerts(
     flagged = in_period(flagged, "day", since, None)
     if flagged.is_empty():
         return _empty_alerts()
-    return _describe(flagged, events, msgs, customer_attributes(customers, customer360), examples, n_terms)
+    return _describe(
+        flagged, events, msgs, customer_attributes(customers, customer360), examples, n_terms
+    )
 
 
 def _describe(
@@ -269,7 +269,11 @@ def _describe(
         .alias("severity")
     )
     terms = [
-        ";".join(_driving_terms(row["_ids"], row["series"], row["key"], row["day"], events, msgs, n_terms))
+        ";".join(
+            _driving_terms(
+                row["_ids"], row["series"], row["key"], row["day"], events, msgs, n_terms
+            )
+        )
         for row in out.select("_ids", "series", "key", "day").iter_rows(named=True)
     ]
     return (

@@ -123,9 +123,16 @@ def key_drivers(
             f"'{outcome}'; got {data.height}. Widen the period or import more transactions "
             "and surveys."
         )
-    x = data.select(
-        [pl.col(d).cast(pl.Float64).fill_null(pl.col(d).cast(pl.Float64).mean()) for d in drivers]
-    ).fill_null(0.0).to_numpy()
+    x = (
+        data.select(
+            [
+                pl.col(d).cast(pl.Float64).fill_null(pl.col(d).cast(pl.Float64).mean())
+                for d in drivers
+            ]
+        )
+        .fill_null(0.0)
+        .to_numpy()
+    )
     y = data[outcome].cast(pl.Float64).to_numpy()
     xy = np.column_stack([x, y])
     decompose = relative_weights if method == "relative_weights" else shapley_r2
@@ -213,7 +220,12 @@ def driver_features(
     aspects = (
         explode_aspects(linked.select("id", "customer_id", "aspects"), keep=("id", "customer_id"))
         .group_by("customer_id")
-        .agg([pl.col("score").filter(pl.col("aspect") == a).mean().alias(f"aspect_{a}") for a in ASPECTS])
+        .agg(
+            [
+                pl.col("score").filter(pl.col("aspect") == a).mean().alias(f"aspect_{a}")
+                for a in ASPECTS
+            ]
+        )
     )
     out = base.join(aspects, on="customer_id", how="left").with_columns(
         [pl.col(f"aspect_{a}").fill_null(0.0) for a in ASPECTS]
@@ -227,7 +239,9 @@ def driver_features(
         (pl.col("response_hours").fill_null(1e9) <= fast_hours).mean().alias("fast_response")
     )
     ugc = (
-        linked.filter(pl.col("kind").is_in(["post", "review"]) & (pl.col("sentiment") == "positive"))
+        linked.filter(
+            pl.col("kind").is_in(["post", "review"]) & (pl.col("sentiment") == "positive")
+        )
         .select("customer_id")
         .unique()
         .with_columns(pl.lit(1.0).alias("ugc"))
@@ -292,7 +306,9 @@ def _outcomes(
         )
     if surveys is not None and "nps" in surveys.columns:
         later = surveys.filter(
-            (pl.col("created_at") >= at) & (pl.col("created_at") < end) & pl.col("nps").is_not_null()
+            (pl.col("created_at") >= at)
+            & (pl.col("created_at") < end)
+            & pl.col("nps").is_not_null()
         )
         frames.append(
             later.sort("created_at")

@@ -180,9 +180,9 @@ def explode_entities(frame: pl.DataFrame, keep: Sequence[str] = ("id",)) -> pl.D
 
 def has_tag(column: str, tag: str) -> pl.Expr:
     """Boolean expression: the ';'-joined ``column`` contains ``tag``."""
-    return (
-        pl.lit(";") + pl.col(column).fill_null("") + pl.lit(";")
-    ).str.contains(f";{tag};", literal=True)
+    return (pl.lit(";") + pl.col(column).fill_null("") + pl.lit(";")).str.contains(
+        f";{tag};", literal=True
+    )
 
 
 def customer_attributes(

@@ -248,9 +248,7 @@ def preferences_by_segment(
     """
     msgs = inbound(in_period(require_enriched(messages), "created_at", since, until))
     attrs = customer_attributes(customers, customer360).select("customer_id", attribute)
-    linked = msgs.join(attrs, on="customer_id", how="inner").filter(
-        pl.col(attribute).is_not_null()
-    )
+    linked = msgs.join(attrs, on="customer_id", how="inner").filter(pl.col(attribute).is_not_null())
     sizes = linked.group_by(attribute).agg(pl.len().alias("messages"))
     sizes = sizes.filter(pl.col("messages") >= min_messages)
     long = explode_aspects(linked.select("id", attribute, "aspects"), keep=("id", attribute))

@@ -119,12 +119,13 @@ def answer_profiles(data: Inputs, since: Moment = None, until: Moment = None) ->
         linked_customers = data.identities["customer_id"].n_unique()  # type: ignore[index]
     elif msgs.height:
         linked_customers = msgs["customer_id"].drop_nulls().n_unique()
-    linked_msg_share = float(msgs["customer_id"].is_not_null().mean()) if msgs.height else 0.0
+    linked_msg_share = msgs["customer_id"].is_not_null().sum() / msgs.height if msgs.height else 0.0
     known_segment = attrs.filter(pl.col("segment").is_not_null())
     sizes = known_segment.group_by("segment").agg(pl.len().alias("customers"))
     if not known_segment.is_empty() and "clv" in known_segment.columns:
         sizes = sizes.join(
-            known_segment.group_by("segment").agg(pl.col("clv").mean().alias("mean_clv")), on="segment"
+            known_segment.group_by("segment").agg(pl.col("clv").mean().alias("mean_clv")),
+            on="segment",
         )
     segment_share = known_segment.height / n_customers if n_customers else 0.0
     identity_share = linked_customers / n_customers if n_customers else 0.0
@@ -132,12 +133,18 @@ def answer_profiles(data: Inputs, since: Moment = None, until: Moment = None) ->
         doubts.append("No customer records: profiles cannot be built.")
         remedies.append("Import customers (CRM or loyalty export): `retailpulse import customers`.")
     if linked_msg_share < 0.3:
-        doubts.append(f"Only {linked_msg_share:.0%} of messages come from customers we can identify.")
-        remedies.append("Link social authors to customers: import identities (logins, order matches).")
+        doubts.append(
+            f"Only {linked_msg_share:.0%} of messages come from customers we can identify."
+        )
+        remedies.append(
+            "Link social authors to customers: import identities (logins, order matches)."
+        )
     if segment_share < 0.5:
         doubts.append(f"Only {segment_share:.0%} of customers have a segment.")
         remedies.append("Compute segments and CLV: run `retailpulse customers`.")
-    confidence = float(np.mean([linked_msg_share, min(1.0, segment_share), min(1.0, identity_share)]))
+    confidence = float(
+        np.mean([linked_msg_share, min(1.0, segment_share), min(1.0, identity_share)])
+    )
     level = coverage_level(confidence)
     verdict = {
         "high": "Profiles are well known",
@@ -188,7 +195,9 @@ def answer_behaviour(data: Inputs, since: Moment = None, until: Moment = None) -
             numbers[f"peak_{row['activity']}"] = slot
             parts.append(f"{'post' if row['activity'] == 'post' else 'buy'} most on {slot}")
         chans = channel_preference(data.messages, data.transactions, since=since, until=until)
-        top_chan = chans.filter((pl.col("segment") == "all") & (pl.col("activity") == "post")).head(1)
+        top_chan = chans.filter((pl.col("segment") == "all") & (pl.col("activity") == "post")).head(
+            1
+        )
         if top_chan.height:
             numbers["top_channel"] = top_chan["channel"][0]
             numbers["top_channel_share"] = top_chan["share"][0]
@@ -199,7 +208,9 @@ def answer_behaviour(data: Inputs, since: Moment = None, until: Moment = None) -
             parts.append(f"engage most with {content['format'][0]} posts")
         else:
             doubts.append("No brand posts with engagement counts in the period.")
-            remedies.append("Connect the brand's own accounts so its posts and their likes are imported.")
+            remedies.append(
+                "Connect the brand's own accounts so its posts and their likes are imported."
+            )
     if _empty(data.transactions):
         doubts.append("No transactions: buying patterns are unknown.")
         remedies.append("Import orders: `retailpulse import transactions`.")
@@ -250,7 +261,9 @@ def answer_satisfaction(data: Inputs, since: Moment = None, until: Moment = None
             verdict = "Customers are dissatisfied"
         else:
             verdict = "Satisfaction is mixed"
-        verdict += f" (net sentiment {row['nsi']:+.0f}, {row['nsi_lo']:+.0f} to {row['nsi_hi']:+.0f})"
+        verdict += (
+            f" (net sentiment {row['nsi']:+.0f}, {row['nsi_lo']:+.0f} to {row['nsi_hi']:+.0f})"
+        )
         if by_aspect.height:
             worst = by_aspect.row(0, named=True)
             verdict += f"; weakest aspect: {worst['aspect']} ({worst['nsi']:+.0f})"
@@ -265,7 +278,9 @@ def answer_satisfaction(data: Inputs, since: Moment = None, until: Moment = None
     survey_cov = 0.0
     surveys = data.surveys
     if _empty(surveys):
-        doubts.append("No surveys: NPS and CSAT are unknown, satisfaction rests on social messages only.")
+        doubts.append(
+            "No surveys: NPS and CSAT are unknown, satisfaction rests on social messages only."
+        )
         remedies.append("Import NPS/CSAT survey answers: `retailpulse import surveys`.")
     else:
         assert surveys is not None
@@ -286,7 +301,14 @@ def answer_satisfaction(data: Inputs, since: Moment = None, until: Moment = None
             remedies.append("Import recent NPS/CSAT survey answers.")
     confidence = float(np.mean([_saturate(msgs.height, 400), survey_cov]))
     return Answer(
-        3, QUESTIONS[2], verdict + ".", numbers, confidence, message_ids=evidence, doubts=doubts, remedies=remedies
+        3,
+        QUESTIONS[2],
+        verdict + ".",
+        numbers,
+        confidence,
+        message_ids=evidence,
+        doubts=doubts,
+        remedies=remedies,
     )
 
 
@@ -318,7 +340,9 @@ def answer_needs(data: Inputs, since: Moment = None, until: Moment = None) -> An
         unmet=unmet.height,
         unmet_share=unmet_share,
         unanswered=int((unmet["status"] == "unanswered").sum()) if unmet.height else 0,
-        unstocked_top=unstocked.head(5).select("product", "asks", "availability_complaints").to_dicts(),
+        unstocked_top=unstocked.head(5)
+        .select("product", "asks", "availability_complaints")
+        .to_dicts(),
     )
     if unmet_share < 0.1 and fix.is_empty():
         verdict = "Needs are largely met"
@@ -326,7 +350,9 @@ def answer_needs(data: Inputs, since: Moment = None, until: Moment = None) -> An
         verdict = "Needs are partly met"
     else:
         verdict = "Many needs are unmet"
-    verdict += f": {unmet_share:.0%} of {asks} complaints, requests and questions got no timely reply"
+    verdict += (
+        f": {unmet_share:.0%} of {asks} complaints, requests and questions got no timely reply"
+    )
     if fix.height:
         verdict += f"; fix first: {', '.join(fix['aspect'].to_list())}"
     if data.messages.filter(pl.col("direction") == "outbound").is_empty():
@@ -340,7 +366,11 @@ def answer_needs(data: Inputs, since: Moment = None, until: Moment = None) -> An
         numbers,
         confidence,
         message_ids=unmet.head(10)["id"].to_list(),
-        customer_ids=unmet["customer_id"].drop_nulls().unique(maintain_order=True).head(10).to_list(),
+        customer_ids=unmet["customer_id"]
+        .drop_nulls()
+        .unique(maintain_order=True)
+        .head(10)
+        .to_list(),
         doubts=doubts,
         remedies=remedies,
     )
@@ -376,7 +406,7 @@ def answer_strategies(data: Inputs, since: Moment = None, until: Moment = None) 
         remedies.append("Import campaigns with start/end, target segment and control share.")
     content = content_engagement(data.messages, since=since, until=until)
     numbers["content"] = content.to_dicts()
-    coverage.append(_saturate(content["n"].sum() if content.height else 0, 50))
+    coverage.append(_saturate(float(content["n"].sum()) if content.height else 0.0, 50))
     mean_rate = None
     if content.height:
         for r in content.iter_rows(named=True):
@@ -389,9 +419,7 @@ def answer_strategies(data: Inputs, since: Moment = None, until: Moment = None) 
     if responses:
         coverage.append(1.0)
         if responses["diff_lo"] > 0:
-            worked.append(
-                f"answering within 24h lifts repeat purchase by {responses['diff']:+.0%}"
-            )
+            worked.append(f"answering within 24h lifts repeat purchase by {responses['diff']:+.0%}")
     else:
         coverage.append(0.0)
     if _empty(data.transactions):
@@ -402,7 +430,15 @@ def answer_strategies(data: Inputs, since: Moment = None, until: Moment = None) 
         if worked
         else "No strategy shows an effect beyond its baseline yet"
     )
-    return Answer(5, QUESTIONS[4], verdict + ".", numbers, float(np.mean(coverage)), doubts=doubts, remedies=remedies)
+    return Answer(
+        5,
+        QUESTIONS[4],
+        verdict + ".",
+        numbers,
+        float(np.mean(coverage)),
+        doubts=doubts,
+        remedies=remedies,
+    )
 
 
 def _response_effect(data: Inputs, since: Moment, until: Moment) -> dict[str, Any]:
@@ -415,23 +451,32 @@ def _response_effect(data: Inputs, since: Moment, until: Moment) -> dict[str, An
     )
     if resp.is_empty():
         return {}
-    first = resp.sort("created_at").group_by("customer_id").agg(
-        pl.col("created_at").first(), pl.col("response_hours").first()
+    first = (
+        resp.sort("created_at")
+        .group_by("customer_id")
+        .agg(pl.col("created_at").first(), pl.col("response_hours").first())
     )
     tx = data.transactions.select("customer_id", pl.col("created_at").alias("t"))
     bought = (
         first.join(tx, on="customer_id", how="inner")
-        .filter((pl.col("t") > pl.col("created_at")) & (pl.col("t") <= pl.col("created_at") + timedelta(days=30)))
+        .filter(
+            (pl.col("t") > pl.col("created_at"))
+            & (pl.col("t") <= pl.col("created_at") + timedelta(days=30))
+        )
         .select("customer_id")
         .unique()
         .with_columns(pl.lit(1.0).alias("bought"))
     )
-    frame = first.join(bought, on="customer_id", how="left").with_columns(pl.col("bought").fill_null(0.0))
+    frame = first.join(bought, on="customer_id", how="left").with_columns(
+        pl.col("bought").fill_null(0.0)
+    )
     fast = frame.filter(pl.col("response_hours").is_not_null() & (pl.col("response_hours") <= 24))
     slow = frame.filter(pl.col("response_hours").is_null() | (pl.col("response_hours") > 24))
     if fast.height < 10 or slow.height < 10:
         return {}
-    diff, lo, hi = bootstrap_mean_diff(fast["bought"].to_numpy(), slow["bought"].to_numpy(), n_boot=300)
+    diff, lo, hi = bootstrap_mean_diff(
+        fast["bought"].to_numpy(), slow["bought"].to_numpy(), n_boot=300
+    )
     return {
         "fast_customers": fast.height,
         "slow_customers": slow.height,

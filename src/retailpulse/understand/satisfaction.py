@@ -244,7 +244,7 @@ def satisfaction_report(
         "stars_by_channel": review_stars(messages, ["channel"], **kw).to_dicts(),
     }
     if surveys is not None and surveys.height:
-        skw = {"since": since, "until": until, "level": level}
+        skw: dict[str, Any] = {"since": since, "until": until, "level": level}
         report["nps"] = nps(surveys, **skw).to_dicts() if "nps" in surveys.columns else []
         report["csat"] = csat(surveys, **skw).to_dicts() if "csat" in surveys.columns else []
         report["nps_trend"] = (

@@ -5,9 +5,10 @@ multilingual sentence encoders of ``enrich`` or :func:`hashed_embedding`, the fa
 hashed TF-IDF + truncated SVD) with seeded k-means on the unit sphere. A message whose cosine
 similarity to its nearest centre is below ``min_similarity`` stays unassigned (topic ``-1``),
 unless that would leave more than ``max_unassigned`` of the messages out: then the threshold
-drops to that quantile of the similarities. The share is reported as ``unassigned_share_``. When ``n_topics`` is not given it is chosen by
-the silhouette score on a sample. Topics are labelled by their most distinctive words
-(class-based TF-IDF; Chinese is segmented with rjieba). :func:`emerging_topics` compares each
+drops to that quantile of the similarities. The share is reported as ``unassigned_share_``.
+When ``n_topics`` is not given it is chosen by the silhouette score on a sample. Topics are
+labelled by their most distinctive words (class-based TF-IDF; Chinese is segmented with
+rjieba). :func:`emerging_topics` compares each
 topic's recent rate with its baseline rate.
 """
 
@@ -35,12 +36,100 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 #: Words too common to label a topic (a short multilingual list; the c-TF-IDF does the rest).
 STOPWORDS = frozenset(
-    "the and for you are was with this that have not but our your all too very again "
-    "its it's can will just get got from they them what when how who why there here "
-    "yang dan di ke dari ini itu untuk dengan tidak ada saya aku kamu sudah juga "
-    "lagi bisa akan atau pun sangat "
-    "dengan tak ini itu yang untuk dan saya awak kami sudah boleh "
-    "的 了 是 我 你 他 她 们 在 也 很 都 就 和 吗 吧 啊 呢 这 那 有 不 太".split()
+    [
+        "the",
+        "and",
+        "for",
+        "you",
+        "are",
+        "was",
+        "with",
+        "this",
+        "that",
+        "have",
+        "not",
+        "but",
+        "our",
+        "your",
+        "all",
+        "too",
+        "very",
+        "again",
+        "its",
+        "it's",
+        "can",
+        "will",
+        "just",
+        "get",
+        "got",
+        "from",
+        "they",
+        "them",
+        "what",
+        "when",
+        "how",
+        "who",
+        "why",
+        "there",
+        "here",
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "ini",
+        "itu",
+        "untuk",
+        "dengan",
+        "tidak",
+        "ada",
+        "saya",
+        "aku",
+        "kamu",
+        "sudah",
+        "juga",
+        "lagi",
+        "bisa",
+        "akan",
+        "atau",
+        "pun",
+        "sangat",
+        "dengan",
+        "tak",
+        "ini",
+        "itu",
+        "yang",
+        "untuk",
+        "dan",
+        "saya",
+        "awak",
+        "kami",
+        "sudah",
+        "boleh",
+        "的",
+        "了",
+        "是",
+        "我",
+        "你",
+        "他",
+        "她",
+        "们",
+        "在",
+        "也",
+        "很",
+        "都",
+        "就",
+        "和",
+        "吗",
+        "吧",
+        "啊",
+        "呢",
+        "这",
+        "那",
+        "有",
+        "不",
+        "太",
+    ]
 )
 
 
@@ -71,7 +160,7 @@ def hashed_embedding(
     )
     with threadpool_limits(limits=1, user_api="blas"):
         emb = _embed_unique(uniq, dim, n_features, seed, fit_rows)
-    return emb[inverse]
+    return np.asarray(emb[inverse], dtype=np.float32)
 
 
 def _embed_unique(
@@ -153,7 +242,7 @@ def _orthonormal(y: NDArray[np.float64]) -> NDArray[np.float64]:
 def _normalise(x: NDArray[np.float32]) -> NDArray[np.float32]:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (x / norms).astype(np.float32)
+    return np.asarray(x / norms, dtype=np.float32)
 
 
 def tokens(text: str, language: str | None = None) -> list[str]:
@@ -244,9 +333,7 @@ class TopicModel:
         self.labels_, self.similarity_ = self._assign(emb)
         if (self.labels_ < 0).mean() > self.max_unassigned:
             # Keep the unassigned share low: lower the threshold to the max_unassigned quantile.
-            self.threshold_ = float(
-                max(0.0, np.quantile(self.similarity_, self.max_unassigned))
-            )
+            self.threshold_ = max(0.0, float(np.quantile(self.similarity_, self.max_unassigned)))
             self.labels_, self.similarity_ = self._assign(emb)
         self.unassigned_share_ = float((self.labels_ < 0).mean())
         self.sizes_ = np.bincount(self.labels_[self.labels_ >= 0], minlength=k)
@@ -532,7 +619,10 @@ def discover_topics(
             pl.len().alias("size"),
             (
                 100
-                * ((pl.col("sentiment") == "positive").sum() - (pl.col("sentiment") == "negative").sum())
+                * (
+                    (pl.col("sentiment") == "positive").sum()
+                    - (pl.col("sentiment") == "negative").sum()
+                )
                 / pl.len()
             ).alias("nsi"),
             pl.col("id").head(examples).alias("example_ids"),
