@@ -28,6 +28,7 @@ from retailpulse.understand.inputs import (
     inbound,
     require_columns,
     require_enriched,
+    slim,
 )
 from retailpulse.understand.stats import mean_exprs, z_value
 
@@ -325,6 +326,7 @@ def behaviour_report(
     until: Moment = None,
 ) -> dict[str, Any]:
     """All behaviour measures as JSON-ready tables."""
+    messages = slim(messages, text=False)
     kw: dict[str, Any] = {
         "customer360": customer360,
         "customers": customers,

@@ -30,6 +30,7 @@ from retailpulse.understand.inputs import (
     in_period,
     inbound,
     require_enriched,
+    slim,
     to_utc,
 )
 from retailpulse.understand.topics import tokens
@@ -177,7 +178,7 @@ def crisis_alerts(
     returned, highest score first.
     """
     hi = to_utc(until, "until")
-    msgs = require_enriched(messages)
+    msgs = slim(messages)
     if hi is not None:
         msgs = msgs.filter(pl.col("created_at") < hi)
     events = negative_events(msgs, topics)

@@ -27,6 +27,7 @@ from retailpulse.understand.inputs import (
     in_period,
     inbound,
     require_enriched,
+    slim,
     to_utc,
 )
 from retailpulse.understand.stats import net_score_exprs, z_value
@@ -284,6 +285,7 @@ def needs_report(
     sla_hours: float = 48.0,
 ) -> dict[str, Any]:
     """All needs measures as JSON-ready tables."""
+    messages = slim(messages)
     unmet = unmet_needs(messages, since=since, until=until, sla_hours=sla_hours)
     return {
         "importance_performance": aspect_importance_performance(

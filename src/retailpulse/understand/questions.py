@@ -14,7 +14,7 @@ never stop an answer: they make it doubtful and say what to import.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -35,6 +35,7 @@ from retailpulse.understand.inputs import (
     in_period,
     inbound,
     require_enriched,
+    slim,
 )
 from retailpulse.understand.needs import (
     aspect_importance_performance,
@@ -490,7 +491,8 @@ def _response_effect(data: Inputs, since: Moment, until: Moment) -> dict[str, An
 
 def answer_questions(data: Inputs, since: Moment = None, until: Moment = None) -> list[Answer]:
     """All five answers; raises the enrichment error first if messages are not enriched."""
-    require_enriched(data.messages)
+    share = enriched_share(data.messages)
+    data = replace(data, messages=slim(data.messages))
     answers = [
         answer_profiles(data, since, until),
         answer_behaviour(data, since, until),
@@ -498,7 +500,6 @@ def answer_questions(data: Inputs, since: Moment = None, until: Moment = None) -
         answer_needs(data, since, until),
         answer_strategies(data, since, until),
     ]
-    share = enriched_share(data.messages)
     if share < 0.95:
         for a in answers:
             a.doubts.append(f"Only {share:.0%} of messages are enriched.")

@@ -26,6 +26,7 @@ from retailpulse.understand.inputs import (
     inbound,
     require_columns,
     require_enriched,
+    slim,
 )
 from retailpulse.understand.stats import (
     mean_exprs,
@@ -225,6 +226,7 @@ def satisfaction_report(
     level: float = 0.95,
 ) -> dict[str, Any]:
     """All satisfaction measures as JSON-ready tables (the CLI and web page show this)."""
+    messages = slim(in_period(messages, "created_at", since, until), text=False)
     kw: dict[str, Any] = {
         "customer360": customer360,
         "customers": customers,
