@@ -118,3 +118,24 @@ def test_period_with_no_data(world):
     later = world.start + timedelta(days=400)
     assert activity_heatmap(world.messages, world.transactions, since=later).is_empty()
     assert content_engagement(world.messages, since=later).is_empty()
+
+
+def test_campaign_targets_all_tier_country_or_unknown(world):
+    camps = pl.DataFrame(
+        {
+            "campaign_id": ["A", "B", "C", "D"],
+            "name": ["everyone", "gold tier", "Singapore", "mystery"],
+            "start": [world.start + timedelta(days=40)] * 4,
+            "end": [world.start + timedelta(days=50)] * 4,
+            "target_segment": ["all", "gold", "region_SG", "members_tenure_90d"],
+        }
+    ).with_columns(pl.col("start", "end").cast(pl.Datetime("us", "UTC")))
+    table = campaign_effects(
+        camps, transactions=world.transactions, customers=world.customers
+    ).filter(pl.col("metric") == "orders")
+    rows = {r["campaign_id"]: r for r in table.iter_rows(named=True)}
+    assert rows["A"]["baseline"] == "the period before" and rows["A"]["other_before"] == 0
+    assert rows["A"]["target_before"] > 0
+    assert rows["B"]["baseline"].startswith("other customers") and rows["B"]["other_before"] > 0
+    assert rows["C"]["target_before"] > 0 and rows["C"]["other_before"] > 0
+    assert rows["D"]["ratio"] is None and "matches no customer" in rows["D"]["baseline"]

@@ -219,13 +219,21 @@ def campaign_effects(
 ) -> pl.DataFrame:
     """Per campaign and metric (``orders``, ``messages``): the rate ratio of the campaign.
 
-    Rates are events per customer-day. With a target segment and other customers, the
-    ratio is (target during / target before) / (others during / others before); with no
-    comparison group it is during / before. ``lo``/``hi`` bound it at ``level``.
+    The target is every customer for ``all`` (or none given), else the customers whose
+    segment, tier or country (``region_XX`` means country XX) equals ``target_segment``.
+    With a target and other customers, the ratio is (target during / target before) /
+    (others during / others before); with no comparison group it is during / before.
+    ``lo``/``hi`` bound it at ``level``. A target that matches no customer gives a row with
+    no ratio and the reason in ``baseline``.
     """
     require_columns(campaigns, ("campaign_id", "start", "end"), "campaigns")
     z = z_value(level)
-    attrs = customer_attributes(customers, customer360).select("customer_id", "segment")
+    attrs = customer_attributes(customers, customer360).select("customer_id", "segment", "tier")
+    if customers is not None and "country" in customers.columns:
+        countries = customers.select("customer_id", pl.col("country").cast(pl.String))
+        attrs = attrs.join(countries.unique("customer_id"), on="customer_id", how="left")
+    else:
+        attrs = attrs.with_columns(pl.lit(None, pl.String).alias("country"))
     events: dict[str, pl.DataFrame] = {}
     if transactions is not None:
         events["orders"] = transactions.select("customer_id", "created_at")
@@ -240,14 +248,24 @@ def campaign_effects(
         if end <= start:
             continue
         span = end - start
-        target = camp.get("target_segment")
-        in_target = (
-            pl.lit(True) if not target or target == "all" else pl.col("segment") == pl.lit(target)
-        )
-        groups = attrs.with_columns(in_target.fill_null(False).alias("target"))
-        n_target = int(groups["target"].sum())
-        n_other = groups.height - n_target
+        target = str(camp.get("target_segment") or "all").strip().lower()
+        if target == "all":
+            groups = None
+            n_target, n_other = 1, 0
+        else:
+            country = target.removeprefix("region_")
+            in_target = (
+                (pl.col("segment").str.to_lowercase() == target)
+                | (pl.col("tier").str.to_lowercase() == target)
+                | (pl.col("country").str.to_lowercase() == country)
+            )
+            groups = attrs.with_columns(in_target.fill_null(False).alias("target"))
+            n_target = int(groups["target"].sum())
+            n_other = groups.height - n_target
         for metric, frame in events.items():
+            if n_target == 0:
+                rows.append(_unknown_target(camp, metric))
+                continue
             rows.append(
                 _effect(camp, metric, frame, groups, start, end, span, n_target, n_other, z)
             )
@@ -270,11 +288,28 @@ def campaign_effects(
     )
 
 
+def _unknown_target(camp: dict[str, Any], metric: str) -> dict[str, Any]:
+    return {
+        "campaign_id": str(camp["campaign_id"]),
+        "name": str(camp.get("name") or camp["campaign_id"]),
+        "metric": metric,
+        "target_before": None,
+        "target_during": None,
+        "other_before": None,
+        "other_during": None,
+        "ratio": None,
+        "lo": None,
+        "hi": None,
+        "baseline": f"unknown target: '{camp.get('target_segment')}' matches no customer's "
+        "segment, tier or country",
+    }
+
+
 def _effect(
     camp: dict[str, Any],
     metric: str,
     frame: pl.DataFrame,
-    groups: pl.DataFrame,
+    groups: pl.DataFrame | None,
     start: datetime,
     end: datetime,
     span: Any,
@@ -283,9 +318,11 @@ def _effect(
     z: float,
 ) -> dict[str, Any]:
     window = frame.filter((pl.col("created_at") >= start - span) & (pl.col("created_at") < end))
-    tagged = window.join(groups, on="customer_id", how="inner").with_columns(
-        (pl.col("created_at") >= start).alias("during")
-    )
+    if groups is None:
+        tagged = window.with_columns(pl.lit(True).alias("target"))
+    else:
+        tagged = window.join(groups, on="customer_id", how="inner")
+    tagged = tagged.with_columns((pl.col("created_at") >= start).alias("during"))
     counts = {(t, d): 0 for t in (True, False) for d in (True, False)}
     for t, d, n in tagged.group_by("target", "during").agg(pl.len()).iter_rows():
         counts[(bool(t), bool(d))] = int(n)

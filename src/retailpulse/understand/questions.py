@@ -395,6 +395,14 @@ def answer_strategies(data: Inputs, since: Moment = None, until: Moment = None) 
             customer360=data.customer360,
         )
         numbers["campaigns"] = effects.to_dicts()
+        for r in (
+            effects.filter(pl.col("ratio").is_null()).unique("campaign_id").iter_rows(named=True)
+        ):
+            doubts.append(f"Campaign '{r['name']}': {r['baseline']}.")
+            remedies.append(
+                "Compute segments (`retailpulse customers`) or give campaigns a target_segment "
+                "that names a segment, tier or country."
+            )
         for r in effects.filter(pl.col("lo") > 1).iter_rows(named=True):
             worked.append(f"campaign '{r['name']}' raised {r['metric']} x{r['ratio']:.2f}")
         coverage.append(1.0 if effects.height else 0.0)
