@@ -36,7 +36,14 @@ from retailpulse.understand.inputs import (
 from retailpulse.understand.needs import first_responses
 
 METHODS = ("relative_weights", "shapley")
-OUTCOMES = ("repeat_purchase", "spend_next", "promoter", "clv_change")
+OUTCOMES = (
+    "repeat_purchase",
+    "orders_next",
+    "order_rate_change",
+    "spend_next",
+    "promoter",
+    "clv_change",
+)
 #: Drivers whose value is a share in [0, 1]; the aspect drivers are polarities in [-1, 1].
 SHARE_DRIVERS = ("fast_response", "campaign_contact", "ugc")
 
@@ -205,8 +212,10 @@ def driver_features(
     ``fast_response`` (share of their messages the brand answered within ``fast_hours``),
     ``campaign_contact`` (a campaign targeted their segment), ``ugc`` (they posted a positive
     public post or review). Outcomes: ``repeat_purchase`` (ordered within ``horizon_days``
-    after the cutoff), ``spend_next``, ``promoter`` (NPS 9-10 after the cutoff, null when not
-    surveyed) and ``clv_change`` (when the 360 frame has ``clv`` and ``clv_before``).
+    after the cutoff), ``orders_next`` (orders in the horizon), ``order_rate_change`` (log of
+    the customer's order rate in the horizon over their rate in the lookback: each customer
+    is their own baseline), ``spend_next``, ``promoter`` (NPS 9-10 after the cutoff, null
+    when not surveyed) and ``clv_change`` (when the 360 frame has ``clv`` and ``clv_before``).
     """
     at = to_utc(cutoff, "cutoff")
     if at is None:
@@ -256,7 +265,23 @@ def driver_features(
     out = out.with_columns(_campaign_contact(campaigns, at).alias("campaign_contact"))
     out = out.join(_outcomes(transactions, surveys, at, end), on="customer_id", how="left")
     if transactions is not None:
-        out = out.with_columns(pl.col("repeat_purchase", "spend_next").fill_null(0.0))
+        before = (
+            transactions.filter((pl.col("created_at") >= start) & (pl.col("created_at") < at))
+            .group_by("customer_id")
+            .agg(pl.len().cast(pl.Float64).alias("_before"))
+        )
+        out = out.join(before, on="customer_id", how="left").with_columns(
+            (
+                ((pl.col("orders_next").fill_null(0.0) + 0.5) / horizon_days).log()
+                - ((pl.col("_before").fill_null(0.0) + 0.5) / lookback_days).log()
+            ).alias("order_rate_change")
+        ).drop("_before")
+    else:
+        out = out.with_columns(pl.lit(None, pl.Float64).alias("order_rate_change"))
+    if transactions is not None:
+        out = out.with_columns(
+            pl.col("repeat_purchase", "orders_next", "spend_next").fill_null(0.0)
+        )
     if customer360 is not None and {"clv", "clv_before"} <= set(customer360.columns):
         change = customer360.select(
             "customer_id", (pl.col("clv") - pl.col("clv_before")).alias("clv_change")
@@ -291,7 +316,9 @@ def _outcomes(
         nxt = transactions.filter((pl.col("created_at") >= at) & (pl.col("created_at") < end))
         frames.append(
             nxt.group_by("customer_id").agg(
-                pl.lit(1.0).alias("repeat_purchase"), pl.col("total").sum().alias("spend_next")
+                pl.lit(1.0).alias("repeat_purchase"),
+                pl.len().cast(pl.Float64).alias("orders_next"),
+                pl.col("total").sum().alias("spend_next"),
             )
         )
     else:
@@ -300,6 +327,7 @@ def _outcomes(
                 schema={
                     "customer_id": pl.String,
                     "repeat_purchase": pl.Float64,
+                    "orders_next": pl.Float64,
                     "spend_next": pl.Float64,
                 }
             )
@@ -323,7 +351,12 @@ def _outcomes(
 def drivers_report(
     features: pl.DataFrame,
     *,
-    outcomes: tuple[str, ...] = ("repeat_purchase", "promoter", "clv_change"),
+    outcomes: tuple[str, ...] = (
+        "repeat_purchase",
+        "order_rate_change",
+        "promoter",
+        "clv_change",
+    ),
     method: str = "relative_weights",
     n_boot: int = 200,
     seed: int = 0,
