@@ -18,7 +18,7 @@ class FakeWorkspace:
     """The workspace surface the commands use, over synthetic frames."""
 
     def __init__(self, surveys: bool = True) -> None:
-        w = make_world(n_customers=600, n_messages=6_000, days=70, seed=12)
+        w = make_world(n_customers=600, n_messages=6_000, days=200, seed=12)
         self.frames = {
             "customers": w.customers,
             "transactions": w.transactions,
@@ -85,7 +85,9 @@ def test_topics_and_drivers(monkeypatch, fake) -> None:
     assert payload["unassigned_share"] < 0.1 and len(payload["topics"]) >= 8
     code, out = run(monkeypatch, fake, "drivers", "--json", "--boot", "20", "--horizon-days", "30")
     assert code == 0, out
-    assert "repeat_purchase" in json.loads(out)["outcomes"]
+    report = json.loads(out)
+    assert "repeat_purchase" in report["outcomes"]
+    assert any(r["experience"] == "neutral contact" for r in report["experience_effects"])
 
 
 def test_no_surveys_questions_doubtful(monkeypatch) -> None:

@@ -309,8 +309,13 @@ def drivers(
     method: str,
     boot: int,
 ) -> None:
-    """Which experiences drive repeat purchase, promoters and CLV change, with intervals."""
+    """Which experiences drive repeat purchase, promoters and CLV change, with intervals.
+
+    Also shows, per experience, the customers' buying in the 90 days after it against the
+    90 days before, relative to a neutral contact (an event study).
+    """
     from retailpulse.understand.drivers import driver_features, drivers_report
+    from retailpulse.understand.experiences import experience_effects
 
     rp = open_workspace(db_url)
     with Steps(3, as_json) as steps:
@@ -331,6 +336,11 @@ def drivers(
         steps.step("decomposing")
         report = drivers_report(feats, method=method, n_boot=boot)
         report["cutoff"] = at.isoformat()
+        report["experience_effects"] = (
+            experience_effects(msgs, f["transactions"]).to_dicts()
+            if f["transactions"] is not None
+            else []
+        )
         rp.save_result(
             "voc.drivers", {"cutoff": at.isoformat(), "method": method, "boot": boot}, report
         )
@@ -354,6 +364,12 @@ def drivers(
         )
     for outcome, why in report["skipped"].items():
         click.echo(f"{outcome}: {why}")
+    if report["experience_effects"]:
+        _table(
+            "Buying after each experience, relative to a neutral contact",
+            report["experience_effects"],
+            ["experience", "customers", "relative", "relative_lo", "relative_hi"],
+        )
 
 
 def _default_cutoff(

@@ -270,12 +270,16 @@ def driver_features(
             .group_by("customer_id")
             .agg(pl.len().cast(pl.Float64).alias("_before"))
         )
-        out = out.join(before, on="customer_id", how="left").with_columns(
-            (
-                ((pl.col("orders_next").fill_null(0.0) + 0.5) / horizon_days).log()
-                - ((pl.col("_before").fill_null(0.0) + 0.5) / lookback_days).log()
-            ).alias("order_rate_change")
-        ).drop("_before")
+        out = (
+            out.join(before, on="customer_id", how="left")
+            .with_columns(
+                (
+                    ((pl.col("orders_next").fill_null(0.0) + 0.5) / horizon_days).log()
+                    - ((pl.col("_before").fill_null(0.0) + 0.5) / lookback_days).log()
+                ).alias("order_rate_change")
+            )
+            .drop("_before")
+        )
     else:
         out = out.with_columns(pl.lit(None, pl.Float64).alias("order_rate_change"))
     if transactions is not None:
