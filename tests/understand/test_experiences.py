@@ -5,10 +5,10 @@ from datetime import timedelta
 import numpy as np
 import polars as pl
 import pytest
-from voc_synth import make_world
 
 from retailpulse.errors import InputError
 from retailpulse.understand.experiences import CONTROL, experience_effects, experience_events
+from voc_synth import make_world
 
 
 def planted_orders(w, multipliers: dict[str, float], seed: int = 0) -> pl.DataFrame:
