@@ -70,8 +70,10 @@ def test_references_resolve(small: DemoData) -> None:
 
 
 def test_order_totals_are_their_lines_less_the_discount(small: DemoData) -> None:
-    gross = small["order_lines"].group_by("order_id").agg(
-        (pl.col("quantity") * pl.col("unit_price")).sum().alias("gross")
+    gross = (
+        small["order_lines"]
+        .group_by("order_id")
+        .agg((pl.col("quantity") * pl.col("unit_price")).sum().alias("gross"))
     )
     joined = small["transactions"].join(gross, on="order_id")
     diff = (joined["gross"] - joined["discount"] - joined["total"]).abs()
@@ -87,7 +89,8 @@ def test_threads_hang_together(small: DemoData) -> None:
         assert (plat, parent) in ids
     # a reply comes after the message it answers
     parents = m.select(
-        pl.col("platform"), pl.col("external_id").alias("parent_id"),
+        pl.col("platform"),
+        pl.col("external_id").alias("parent_id"),
         pl.col("created_at").alias("parent_at"),
     )
     j = with_parent.join(parents, on=["platform", "parent_id"])

@@ -15,8 +15,23 @@ from retailpulse.demo.textgen import BANKS, LANGS, compose, slangify
 from retailpulse.demo.world import COMPETITOR_NAMES, STAFF
 
 SLOTS = {
-    "brand", "product", "product2", "garment", "shoe", "bag", "store", "staff", "competitor",
-    "order", "days", "size", "color", "price", "item", "city", "name",
+    "brand",
+    "product",
+    "product2",
+    "garment",
+    "shoe",
+    "bag",
+    "store",
+    "staff",
+    "competitor",
+    "order",
+    "days",
+    "size",
+    "color",
+    "price",
+    "item",
+    "city",
+    "name",
 }
 TONES = ("neg", "pos", "neu")
 
@@ -36,8 +51,15 @@ def test_bank_covers_every_category_and_tone(lang: str) -> None:
     assert set(mod.BODIES) == {c.key for c in CATEGORIES}
     for tone in TONES:
         assert mod.OPENERS[tone] and mod.EXTRAS[tone] and mod.CLOSERS[tone] and mod.SURVEY[tone]
-    assert set(mod.REPLIES) >= {"complaint", "question", "praise", "purchase_intent", "request",
-                                "crisis", "none"}
+    assert set(mod.REPLIES) >= {
+        "complaint",
+        "question",
+        "praise",
+        "purchase_intent",
+        "request",
+        "crisis",
+        "none",
+    }
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -127,8 +149,16 @@ def test_emoji_hashtags_staff_and_competitors_appear(small: DemoData) -> None:
 
 def test_platforms_cover_the_social_channels(small: DemoData) -> None:
     platforms = set(small["messages"]["platform"])
-    assert platforms >= {"facebook", "instagram", "tiktok", "x", "wechat", "weibo", "review",
-                         "email"}
+    assert platforms >= {
+        "facebook",
+        "instagram",
+        "tiktok",
+        "x",
+        "wechat",
+        "weibo",
+        "review",
+        "email",
+    }
 
 
 def test_order_numbers_quoted_in_dms_are_real_orders(small: DemoData) -> None:
@@ -138,10 +168,14 @@ def test_order_numbers_quoted_in_dms_are_real_orders(small: DemoData) -> None:
     assert set(quoted) <= set(small["transactions"]["order_id"])
     # and the quoting author is that order's customer when the author is a linked customer
     links = small["identities"].select("author_id", "customer_id")
-    q = dms.with_columns(pl.col("text").str.extract(r"(LM\d{8})").alias("order_id")).join(
-        links, on="author_id"
-    ).join(small["transactions"].select("order_id", pl.col("customer_id").alias("buyer")),
-           on="order_id")
+    q = (
+        dms.with_columns(pl.col("text").str.extract(r"(LM\d{8})").alias("order_id"))
+        .join(links, on="author_id")
+        .join(
+            small["transactions"].select("order_id", pl.col("customer_id").alias("buyer")),
+            on="order_id",
+        )
+    )
     assert q.height > 20
     assert (q["customer_id"] == q["buyer"]).all()
 

@@ -22,8 +22,11 @@ def test_crisis_is_a_spike_of_messages_at_its_store(small: DemoData) -> None:
     # daily inbound Indonesian-market volume: the crisis days stand far above the usual days
     daily = (
         m.filter(pl.col("direction") == "inbound", pl.col("account").str.contains("(?i)lumora"))
-        .filter(pl.col("account").is_in(["@lumora.id", "Lumora Indonesia", "@LumoraID",
-                                         "halo@lumora.co.id", "lumora.co.id"]))
+        .filter(
+            pl.col("account").is_in(
+                ["@lumora.id", "Lumora Indonesia", "@LumoraID", "halo@lumora.co.id", "lumora.co.id"]
+            )
+        )
         .group_by(pl.col("created_at").dt.date().alias("day"))
         .len()
     )

@@ -1,8 +1,8 @@
 """retailpulse.demo: a seeded, deterministic generator of a realistic multilingual retailer.
 
-    from retailpulse.demo import generate, export
-    data = generate(size="small", seed=7)   # kind -> polars.DataFrame, plus data.truth
-    export(data, "demo-files")               # <kind>.csv per kind, ready for import
+from retailpulse.demo import generate, export
+data = generate(size="small", seed=7)   # kind -> polars.DataFrame, plus data.truth
+export(data, "demo-files")               # <kind>.csv per kind, ready for import
 """
 
 from retailpulse.demo.export import export

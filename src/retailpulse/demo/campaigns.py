@@ -44,14 +44,46 @@ def plan_campaign(rng: np.random.Generator, pop: Population, end_day: float) -> 
 def campaigns_frame(c: Campaign, start: datetime, end_day: float) -> pl.DataFrame:
     """The planted campaign and three ordinary ones (no control group) from the same year."""
     rows = [
-        (CAMPAIGN_ID, "Come back to Lumora: members' double points", "repeat_purchase",
-         "email|wechat|instagram", c.start, c.end, TARGET, CONTROL_SHARE),
-        ("CMP-2026-03-LEBARAN", "Lebaran Collection 2026", "revenue", "instagram|tiktok|facebook",
-         end_day - 240, end_day - 215, "region_ID", 0.0),
-        ("CMP-2025-11-SINGLES", "双十一 Singles' Day", "revenue", "weibo|wechat",
-         end_day - 360, end_day - 349, "region_CN", 0.0),
-        ("CMP-2026-06-LINEN", "Linen Season Launch", "awareness", "instagram|tiktok|x|facebook",
-         end_day - 150, end_day - 120, "all", 0.0),
+        (
+            CAMPAIGN_ID,
+            "Come back to Lumora: members' double points",
+            "repeat_purchase",
+            "email|wechat|instagram",
+            c.start,
+            c.end,
+            TARGET,
+            CONTROL_SHARE,
+        ),
+        (
+            "CMP-2026-03-LEBARAN",
+            "Lebaran Collection 2026",
+            "revenue",
+            "instagram|tiktok|facebook",
+            end_day - 240,
+            end_day - 215,
+            "region_ID",
+            0.0,
+        ),
+        (
+            "CMP-2025-11-SINGLES",
+            "双十一 Singles' Day",
+            "revenue",
+            "weibo|wechat",
+            end_day - 360,
+            end_day - 349,
+            "region_CN",
+            0.0,
+        ),
+        (
+            "CMP-2026-06-LINEN",
+            "Linen Season Launch",
+            "awareness",
+            "instagram|tiktok|x|facebook",
+            end_day - 150,
+            end_day - 120,
+            "all",
+            0.0,
+        ),
     ]
     return pl.DataFrame(
         {

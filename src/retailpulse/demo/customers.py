@@ -112,8 +112,21 @@ def draw_population(rng: np.random.Generator, n: int) -> Population:
     linked = has_acc & (rng.random(n) < 0.6)
     followers = np.floor(rng.lognormal(5.2, 1.5, n)).astype(np.int64)
     pop = Population(
-        ids, region, lang, home, birth, names, lam, p_drop, nu, member, plat, author, handles,
-        linked, followers,
+        ids,
+        region,
+        lang,
+        home,
+        birth,
+        names,
+        lam,
+        p_drop,
+        nu,
+        member,
+        plat,
+        author,
+        handles,
+        linked,
+        followers,
     )
     pop.ascii_names = ascii_names  # type: ignore[attr-defined]
     return pop
@@ -125,8 +138,9 @@ def _phones(rng: np.random.Generator, region: np.ndarray) -> list[str]:
     a, b, c = rng.integers(10, 99, n), rng.integers(1000, 9999, n), rng.integers(1000, 9999, n)
     d = rng.integers(100, 999, n)
     out = []
-    for r, x, y, z, w in zip(region.tolist(), a.tolist(), b.tolist(), c.tolist(), d.tolist(),
-                             strict=True):
+    for r, x, y, z, w in zip(
+        region.tolist(), a.tolist(), b.tolist(), c.tolist(), d.tolist(), strict=True
+    ):
         pre = REGIONS[r].phone_prefix
         if r == "ID":
             out.append(f"{pre}{x}-{y}-{z}")

@@ -90,13 +90,28 @@ def _langs(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fix_platform(rng: np.random.Generator, ev_cat: np.ndarray, plat: np.ndarray,
-                  region: np.ndarray) -> None:
+def _fix_platform(
+    rng: np.random.Generator, ev_cat: np.ndarray, plat: np.ndarray, region: np.ndarray
+) -> None:
     """Reviews and e-mails carry only some kinds of message; move the rest to social."""
-    social_only = np.isin(ev_cat, ["question", "request_new", "chatter", "spam", "ugc",
-                                   "purchase_intent", "competitor_loyal", "request_restock"])
-    bad = social_only & np.isin(plat, ["review"]) | (ev_cat == "ugc") & np.isin(
-        plat, ["email", "web", "wechat"]) | (ev_cat == "spam") & np.isin(plat, ["email", "web"])
+    social_only = np.isin(
+        ev_cat,
+        [
+            "question",
+            "request_new",
+            "chatter",
+            "spam",
+            "ugc",
+            "purchase_intent",
+            "competitor_loyal",
+            "request_restock",
+        ],
+    )
+    bad = (
+        social_only & np.isin(plat, ["review"])
+        | (ev_cat == "ugc") & np.isin(plat, ["email", "web", "wechat"])
+        | (ev_cat == "spam") & np.isin(plat, ["email", "web"])
+    )
     for i in np.flatnonzero(bad).tolist():
         reg = REGIONS[region[i]]
         options = [p for p, _ in reg.platforms if p not in ("review", "email", "web", "wechat")]
@@ -124,10 +139,10 @@ def plan_events(
     ci = acc[rng.choice(len(acc), size=n_cust, p=activity / activity.sum())]
     c_region = pop.region[ci]
     lo = np.maximum(pop.birth[ci], msg_start)
-    c_time = local_times(rng, lo, np.full(n_cust, end_day),
-                         np.array([_OFFSET[r] for r in c_region]), start_weekday)
-    c_plat = np.where(rng.random(n_cust) < 0.7, pop.account_platform[ci],
-                      _platforms(rng, c_region))
+    c_time = local_times(
+        rng, lo, np.full(n_cust, end_day), np.array([_OFFSET[r] for r in c_region]), start_weekday
+    )
+    c_plat = np.where(rng.random(n_cust) < 0.7, pop.account_platform[ci], _platforms(rng, c_region))
     c_store = np.where(rng.random(n_cust) < 0.8, pop.home_store[ci], _stores(rng, c_region))
     c_cat = _ORD_KEYS[rng.choice(len(_ORD_KEYS), size=n_cust, p=_ORD_P)]
     c_cat[c_cat == "spam"] = "chatter"
@@ -137,26 +152,39 @@ def plan_events(
     pool_w = rng.pareto(1.6, n_public_authors) + 1.0
     p_author = rng.choice(n_public_authors, size=n_pub, p=pool_w / pool_w.sum())
     p_region = public_region[p_author]
-    p_time = local_times(rng, np.full(n_pub, msg_start), np.full(n_pub, end_day),
-                         np.array([_OFFSET[r] for r in p_region]), start_weekday)
+    p_time = local_times(
+        rng,
+        np.full(n_pub, msg_start),
+        np.full(n_pub, end_day),
+        np.array([_OFFSET[r] for r in p_region]),
+        start_weekday,
+    )
     p_cat = _ORD_KEYS[rng.choice(len(_ORD_KEYS), size=n_pub, p=_ORD_P)]
 
     # -- the crisis: delivery failures around one store over a few days, ramping up and down
-    sby_cust = np.flatnonzero((pop.account_platform != "") & (pop.region == "ID")
-                              & np.isin(pop.home_store, [CRISIS_STORE, "ONLINE"]))
+    sby_cust = np.flatnonzero(
+        (pop.account_platform != "")
+        & (pop.region == "ID")
+        & np.isin(pop.home_store, [CRISIS_STORE, "ONLINE"])
+    )
     from_cust = rng.random(n_crisis) < 0.45
     k_cust = int(from_cust.sum())
     cc = sby_cust[rng.integers(0, len(sby_cust), k_cust)]
     shape = np.array([0.15, 0.35, 0.3, 0.2])[:CRISIS_DAYS]
     day = rng.choice(CRISIS_DAYS, size=n_crisis, p=shape / shape.sum())
-    k_time = local_times(rng, crisis_start + day, crisis_start + day + 1,
-                         np.full(n_crisis, _OFFSET["ID"]), start_weekday)
+    k_time = local_times(
+        rng,
+        crisis_start + day,
+        crisis_start + day + 1,
+        np.full(n_crisis, _OFFSET["ID"]),
+        start_weekday,
+    )
 
     cust = np.concatenate([ci, np.full(n_pub, -1), np.where(from_cust, 0, -1)])
-    cust[n_cust + n_pub:][from_cust] = cc
+    cust[n_cust + n_pub :][from_cust] = cc
     public = np.concatenate([np.full(n_cust, -1), p_author, np.full(n_crisis, -1)])
     id_public = np.flatnonzero(public_region == "ID")
-    public[n_cust + n_pub:][~from_cust] = id_public[
+    public[n_cust + n_pub :][~from_cust] = id_public[
         rng.integers(0, len(id_public), n_crisis - k_cust)
     ]
     region = np.concatenate([c_region, p_region, np.full(n_crisis, "ID", dtype=object)])
@@ -164,8 +192,9 @@ def plan_events(
     plat = np.concatenate([c_plat, _platforms(rng, p_region), _platforms(rng, region[-n_crisis:])])
     category = np.concatenate([c_cat, p_cat, np.full(n_crisis, "crisis_delivery", dtype=object)])
     time = np.concatenate([c_time, p_time, k_time])
-    store = np.concatenate([c_store, _stores(rng, p_region),
-                            np.full(n_crisis, CRISIS_STORE, dtype=object)])
+    store = np.concatenate(
+        [c_store, _stores(rng, p_region), np.full(n_crisis, CRISIS_STORE, dtype=object)]
+    )
     crisis = np.concatenate([np.zeros(n_cust + n_pub, dtype=bool), np.ones(n_crisis, dtype=bool)])
     _fix_platform(rng, category, plat, region)
 
@@ -187,8 +216,17 @@ def plan_events(
 
     order = np.argsort(time, kind="stable")
     return Events(
-        cust[order], public[order], region[order], lang[order], plat[order], category[order],
-        time[order], store[order], crisis[order], delay[order], effect[order],
+        cust[order],
+        public[order],
+        region[order],
+        lang[order],
+        plat[order],
+        category[order],
+        time[order],
+        store[order],
+        crisis[order],
+        delay[order],
+        effect[order],
     )
 
 

@@ -104,11 +104,16 @@ def _check(size: str, seed: int, end: datetime | None) -> None:
 
 def _canonical(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
     """Columns exactly as in the schema, with the schema's types."""
-    casts = {"str": pl.String, "text": pl.String, "int": pl.Int64, "float": pl.Float64,
-             "bool": pl.Boolean, "datetime": DTYPE, "json": pl.String}
-    return frame.select(
-        [pl.col(f.name).cast(casts[f.type]) for f in KINDS[kind].fields]
-    )
+    casts = {
+        "str": pl.String,
+        "text": pl.String,
+        "int": pl.Int64,
+        "float": pl.Float64,
+        "bool": pl.Boolean,
+        "datetime": DTYPE,
+        "json": pl.String,
+    }
+    return frame.select([pl.col(f.name).cast(casts[f.type]) for f in KINDS[kind].fields])
 
 
 def generate(size: str = "small", seed: int = 7, *, end: datetime | None = None) -> DemoData:
@@ -132,15 +137,20 @@ def generate(size: str = "small", seed: int = 7, *, end: datetime | None = None)
     pop = draw_population(rngs[0], n_cust)
     crisis_start = float(np.floor(end_day - CRISIS_BEFORE_END))
     pub = public_authors(rngs[9], max(2_000, n_in // 5))
-    events = plan_events(rngs[1], pop, n_in, msg_start, end_day, crisis_start, pub.region,
-                         start_weekday)
+    events = plan_events(
+        rngs[1], pop, n_in, msg_start, end_day, crisis_start, pub.region, start_weekday
+    )
     campaign = camp.plan_campaign(rngs[2], pop, end_day)
     effects = effect_events(events)
     treated_rows = campaign.target[campaign.treated]
     window = [(treated_rows, campaign.start, campaign.end, camp.RATE_LIFT)]
     sim_seed = int(seeds[3].generate_state(1)[0])
-    cust, times = simulate(pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, window), sim_seed)
-    cust0, times0 = simulate(pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, []), sim_seed)
+    cust, times = simulate(
+        pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, window), sim_seed
+    )
+    cust0, times0 = simulate(
+        pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, []), sim_seed
+    )
 
     is_treated = np.zeros(n_cust, dtype=bool)
     is_treated[treated_rows] = True
@@ -176,14 +186,25 @@ def generate(size: str = "small", seed: int = 7, *, end: datetime | None = None)
         "messages": messages,
     }
     frames = {k: _canonical(k, v) for k, v in frames.items()}
-    truth = _truth(pop, events, campaign, cust, times, cust0, times0, start, end_day,
-                   crisis_start, inbound)
+    truth = _truth(
+        pop, events, campaign, cust, times, cust0, times0, start, end_day, crisis_start, inbound
+    )
     return DemoData(frames, truth)
 
 
-def _truth(pop: Any, events: Any, campaign: camp.Campaign, cust: np.ndarray, times: np.ndarray,
-           cust0: np.ndarray, times0: np.ndarray, start: datetime, end_day: float,
-           crisis_start: float, inbound: pl.DataFrame) -> dict[str, Any]:
+def _truth(
+    pop: Any,
+    events: Any,
+    campaign: camp.Campaign,
+    cust: np.ndarray,
+    times: np.ndarray,
+    cust0: np.ndarray,
+    times0: np.ndarray,
+    start: datetime,
+    end_day: float,
+    crisis_start: float,
+    inbound: pl.DataFrame,
+) -> dict[str, Any]:
     n = len(pop.ids)
     y1 = camp.window_counts(cust, times, n, campaign.start, campaign.end)
     y0 = camp.window_counts(cust0, times0, n, campaign.start, campaign.end)
@@ -222,8 +243,8 @@ def _truth(pop: Any, events: Any, campaign: camp.Campaign, cust: np.ndarray, tim
             "start": start + campaign.start * day,
             "end": start + campaign.end * day,
             "rate_multiplier": camp.RATE_LIFT,
-            "treated": int(len(tr)),
-            "control": int(len(ct)),
+            "treated": len(tr),
+            "control": len(ct),
             "true_lift_purchases_per_customer": att,
             "true_relative_lift": att / base if base else 0.0,
             "treated_mean_purchases": float(y1[tr].mean()) if len(tr) else 0.0,

@@ -25,12 +25,19 @@ from retailpulse.demo.textgen import (
     staff_at,
 )
 from retailpulse.demo.timeline import local_times, to_datetime
-from retailpulse.demo.world import PRODUCTS, REGIONS, STAFF, STORES
+from retailpulse.demo.world import PRODUCTS, REGIONS, STORES
 
 CHUNK = 200_000
 _PREFIX = {
-    "instagram": "ig", "tiktok": "tt", "facebook": "fb", "x": "x", "weibo": "wb",
-    "wechat": "wx", "review": "rv", "email": "em", "web": "web",
+    "instagram": "ig",
+    "tiktok": "tt",
+    "facebook": "fb",
+    "x": "x",
+    "weibo": "wb",
+    "wechat": "wx",
+    "review": "rv",
+    "email": "em",
+    "web": "web",
 }
 _DECLARED = {
     "x": {"en": "en", "id": "in", "zh-Hans": "zh", "zh-Hant": "zh"},
@@ -38,8 +45,13 @@ _DECLARED = {
     "facebook": {"en": "en_GB", "id": "id_ID", "zh-Hans": "zh_CN", "zh-Hant": "zh_TW"},
 }
 _DM_PLATFORMS = ("email", "web", "wechat")
-_ORDER_CATS = ("complaint_delivery", "complaint_quality", "complaint_price", "question",
-               "crisis_delivery")
+_ORDER_CATS = (
+    "complaint_delivery",
+    "complaint_quality",
+    "complaint_price",
+    "question",
+    "crisis_delivery",
+)
 _STORE_STAFF = {s[0]: staff_at(s[0]) for s in STORES}
 _ONLINE_STAFF = staff_at("ONLINE")
 _REGION_STORES = {
@@ -109,8 +121,9 @@ def _url(platform: str, ext: str, handle: str, fmt: str) -> str | None:
     return None
 
 
-def _engagement(rng: np.random.Generator, followers: np.ndarray, boost: np.ndarray,
-                public: np.ndarray) -> tuple[np.ndarray, ...]:
+def _engagement(
+    rng: np.random.Generator, followers: np.ndarray, boost: np.ndarray, public: np.ndarray
+) -> tuple[np.ndarray, ...]:
     n = len(followers)
     views = np.floor((followers * rng.uniform(0.05, 0.6, n) + rng.poisson(30, n)) * boost)
     likes = np.floor(views * rng.beta(1.2, 30, n))
@@ -127,13 +140,15 @@ def _engagement(rng: np.random.Generator, followers: np.ndarray, boost: np.ndarr
 def _frame(cols: dict[str, list[object] | np.ndarray | pl.Series]) -> pl.DataFrame:
     ints = ("author_followers", "likes", "shares", "replies", "views")
     df = pl.DataFrame(cols, strict=False)
-    return df.with_columns(
-        [pl.col(c).cast(pl.Float64).fill_nan(None).cast(pl.Int64) for c in ints]
-    )
+    return df.with_columns([pl.col(c).cast(pl.Float64).fill_nan(None).cast(pl.Int64) for c in ints])
 
 
 def brand_posts(
-    rng: np.random.Generator, n: int, start: datetime, msg_start: float, end_day: float,
+    rng: np.random.Generator,
+    n: int,
+    start: datetime,
+    msg_start: float,
+    end_day: float,
     start_weekday: int,
 ) -> pl.DataFrame:
     """The brand's own content, spread over the accounts by market size."""
@@ -163,29 +178,38 @@ def brand_posts(
     serial = 9_000_000 + np.arange(n)
     ext = _external_ids(plat, serial)
     account = [REGIONS[r].accounts[p] for r, p in zip(region.tolist(), plat.tolist(), strict=True)]
-    followers = np.array([{"ID": 480_000, "CN": 260_000, "TW": 95_000, "SG": 120_000,
-                           "GB": 210_000}[r] for r in region.tolist()])
+    followers = np.array(
+        [
+            {"ID": 480_000, "CN": 260_000, "TW": 95_000, "SG": 120_000, "GB": 210_000}[r]
+            for r in region.tolist()
+        ]
+    )
     boost = np.where(video, 2.4, 1.0) * rng.lognormal(0, 0.5, n)
     likes, shares, replies, views = _engagement(rng, followers * 0.2, boost, np.ones(n, bool))
-    return _frame({
-        "platform": plat.tolist(),
-        "external_id": ext,
-        "kind": ["post"] * n,
-        "direction": ["outbound"] * n,
-        "account": account,
-        "author_id": [f"brand_{p}_{r.lower()}" for p, r in zip(plat, region, strict=True)],
-        "author_handle": account,
-        "author_name": [f"Lumora {r}" for r in region.tolist()],
-        "author_followers": followers,
-        "thread_id": ext,
-        "parent_id": [None] * n,
-        "created_at": to_datetime(start, t),
-        "text": texts,
-        "url": [_url(p, e, a, f) for p, e, a, f in zip(plat, ext, account, fmt, strict=True)],
-        "rating": [None] * n,
-        "likes": likes, "shares": shares, "replies": replies, "views": views,
-        "language": [None] * n,
-    })
+    return _frame(
+        {
+            "platform": plat.tolist(),
+            "external_id": ext,
+            "kind": ["post"] * n,
+            "direction": ["outbound"] * n,
+            "account": account,
+            "author_id": [f"brand_{p}_{r.lower()}" for p, r in zip(plat, region, strict=True)],
+            "author_handle": account,
+            "author_name": [f"Lumora {r}" for r in region.tolist()],
+            "author_followers": followers,
+            "thread_id": ext,
+            "parent_id": [None] * n,
+            "created_at": to_datetime(start, t),
+            "text": texts,
+            "url": [_url(p, e, a, f) for p, e, a, f in zip(plat, ext, account, fmt, strict=True)],
+            "rating": [None] * n,
+            "likes": likes,
+            "shares": shares,
+            "replies": replies,
+            "views": views,
+            "language": [None] * n,
+        }
+    )
 
 
 def _last_orders(orders: Orders, cust: np.ndarray, time: np.ndarray, max_age: float) -> list[str]:
@@ -201,8 +225,9 @@ def _last_orders(orders: Orders, cust: np.ndarray, time: np.ndarray, max_age: fl
     return np.where(ok, orders.order_id[j], "").tolist()
 
 
-def _kinds(rng: np.random.Generator, plat: np.ndarray, cat: np.ndarray,
-           has_order: np.ndarray) -> np.ndarray:
+def _kinds(
+    rng: np.random.Generator, plat: np.ndarray, cat: np.ndarray, has_order: np.ndarray
+) -> np.ndarray:
     n = len(plat)
     r = rng.random(n)
     kind = np.full(n, "mention", dtype=object)
@@ -222,9 +247,11 @@ def _kinds(rng: np.random.Generator, plat: np.ndarray, cat: np.ndarray,
 def _ratings(rng: np.random.Generator, cat: np.ndarray, kind: np.ndarray) -> np.ndarray:
     tone = np.array([CATEGORIES[INDEX[c]].tone for c in cat.tolist()], dtype=object)
     r = rng.random(len(cat))
-    stars = np.where(tone == "neg", np.where(r < 0.65, 1.0, 2.0),
-                     np.where(tone == "pos", np.where(r < 0.3, 4.0, 5.0),
-                              np.where(r < 0.5, 3.0, 4.0)))
+    stars = np.where(
+        tone == "neg",
+        np.where(r < 0.65, 1.0, 2.0),
+        np.where(tone == "pos", np.where(r < 0.3, 4.0, 5.0), np.where(r < 0.5, 3.0, 4.0)),
+    )
     return np.where(kind == "review", stars, np.nan)
 
 
@@ -246,15 +273,21 @@ def inbound_messages(
     # authors: customers post from their own account where they have one on that platform
     own = is_c & (pop.account_platform[ci] == plat)
     handle = np.where(is_c, pop.account_handle[ci], np.asarray(pub.handles, dtype=object)[pi])
-    handle = np.where(handle == "", np.asarray(pub.handles, dtype=object)[ci % len(pub.handles)],
-                      handle)
-    author_id = np.where(
-        own, pop.account_author[ci],
-        np.where(is_c, [f"{_PREFIX[p]}_c{c}" for p, c in zip(plat, ci, strict=True)],
-                 [f"{_PREFIX[p]}_p{c}" for p, c in zip(plat, pi, strict=True)]),
+    handle = np.where(
+        handle == "", np.asarray(pub.handles, dtype=object)[ci % len(pub.handles)], handle
     )
-    name = np.where(is_c, np.asarray(pop.names, dtype=object)[ci],
-                    np.asarray(pub.names, dtype=object)[pi])
+    author_id = np.where(
+        own,
+        pop.account_author[ci],
+        np.where(
+            is_c,
+            [f"{_PREFIX[p]}_c{c}" for p, c in zip(plat, ci, strict=True)],
+            [f"{_PREFIX[p]}_p{c}" for p, c in zip(plat, pi, strict=True)],
+        ),
+    )
+    name = np.where(
+        is_c, np.asarray(pop.names, dtype=object)[ci], np.asarray(pub.names, dtype=object)[pi]
+    )
     followers = np.where(is_c, pop.followers[ci], pub.followers[pi])
     email = plat == "email"
     author_id[email & is_c] = [f"mail:{pop.ids[c].lower()}" for c in ci[email & is_c]]
@@ -263,8 +296,10 @@ def inbound_messages(
     cat = ev.category
     physical = np.isin(cat, ["praise_store", "complaint_staff", "praise_staff", "complaint_stock"])
     fix = np.flatnonzero(physical & (store == "ONLINE"))
-    store[fix] = [_REGION_STORES[r][int(u * len(_REGION_STORES[r]))]
-                  for r, u in zip(ev.region[fix], rng.random(len(fix)), strict=True)]
+    store[fix] = [
+        _REGION_STORES[r][int(u * len(_REGION_STORES[r]))]
+        for r, u in zip(ev.region[fix], rng.random(len(fix)), strict=True)
+    ]
     u = rng.random(n)
     staff = [
         (_STORE_STAFF[s] or _ONLINE_STAFF)[int(x * len(_STORE_STAFF[s] or _ONLINE_STAFF))]
@@ -272,11 +307,14 @@ def inbound_messages(
     ]
     product = rng.integers(0, len(PRODUCTS), n)
     product2 = (product + rng.integers(1, len(PRODUCTS), n)) % len(PRODUCTS)
-    comp = [REGIONS[r].competitors[int(x * len(REGIONS[r].competitors))]
-            for r, x in zip(ev.region.tolist(), rng.random(n).tolist(), strict=True)]
+    comp = [
+        REGIONS[r].competitors[int(x * len(REGIONS[r].competitors))]
+        for r, x in zip(ev.region.tolist(), rng.random(n).tolist(), strict=True)
+    ]
     want_order = is_c & np.isin(cat, _ORDER_CATS)
-    order = np.asarray(_last_orders(orders, np.where(want_order, ev.cust, -1), ev.time, 60.0),
-                       dtype=object)
+    order = np.asarray(
+        _last_orders(orders, np.where(want_order, ev.cust, -1), ev.time, 60.0), dtype=object
+    )
     has_order = order != ""
     kind = _kinds(rng, plat, cat, has_order)
     # public posts cannot quote a private order number
@@ -288,23 +326,35 @@ def inbound_messages(
         hi = min(n, lo + CHUNK)
         texts += compose(
             rng,
-            lang=ev.lang[lo:hi].tolist(), category=cat[lo:hi].tolist(),
-            platform=plat[lo:hi].tolist(), store=store[lo:hi].tolist(),
-            region=ev.region[lo:hi].tolist(), staff=staff[lo:hi],
-            product=product[lo:hi].tolist(), product2=product2[lo:hi].tolist(),
-            competitor=comp[lo:hi], order=order[lo:hi].tolist(), days=days[lo:hi].tolist(),
+            lang=ev.lang[lo:hi].tolist(),
+            category=cat[lo:hi].tolist(),
+            platform=plat[lo:hi].tolist(),
+            store=store[lo:hi].tolist(),
+            region=ev.region[lo:hi].tolist(),
+            staff=staff[lo:hi],
+            product=product[lo:hi].tolist(),
+            product2=product2[lo:hi].tolist(),
+            competitor=comp[lo:hi],
+            order=order[lo:hi].tolist(),
+            days=days[lo:hi].tolist(),
             extra_tags=tags[lo:hi],
         )
     # comments hang under the latest brand post of the same account
-    account = np.asarray([REGIONS[r].accounts.get(p, REGIONS[r].accounts[next(iter(
-        REGIONS[r].accounts))]) for r, p in zip(ev.region, plat, strict=True)], dtype=object)
+    account = np.asarray(
+        [
+            REGIONS[r].accounts.get(p, REGIONS[r].accounts[next(iter(REGIONS[r].accounts))])
+            for r, p in zip(ev.region, plat, strict=True)
+        ],
+        dtype=object,
+    )
     parent = np.full(n, None, dtype=object)
     post_acc = posts["account"].to_numpy()
     post_plat = posts["platform"].to_numpy()
     post_t = (posts["created_at"].dt.epoch("us").to_numpy() - int(start.timestamp() * 1e6)) / 864e8
     post_ext = posts["external_id"].to_numpy()
-    for key in set(zip(account[kind == "comment"].tolist(), plat[kind == "comment"].tolist(),
-                       strict=True)):
+    for key in set(
+        zip(account[kind == "comment"].tolist(), plat[kind == "comment"].tolist(), strict=True)
+    ):
         rows = np.flatnonzero((kind == "comment") & (account == key[0]) & (plat == key[1]))
         mine = np.flatnonzero((post_acc == key[0]) & (post_plat == key[1]))
         if len(mine) == 0:
@@ -318,32 +368,43 @@ def inbound_messages(
     thread = np.where(kind == "comment", parent, ext)
     public_kind = ~np.isin(kind, ["dm"])
     boost = np.where(ev.crisis, 3.0, 1.0) * np.where(cat == "ugc", 2.0, 1.0)
-    likes, shares, replies, views = _engagement(rng, followers.astype(np.float64), boost,
-                                                public_kind)
+    likes, shares, replies, views = _engagement(
+        rng, followers.astype(np.float64), boost, public_kind
+    )
     fmt = np.where(cat == "ugc", "reel", "p")
     declared = [_DECLARED.get(p, {}).get(lg) for p, lg in zip(plat, ev.lang, strict=True)]
-    return _frame({
-        "platform": plat.tolist(),
-        "external_id": ext.tolist(),
-        "kind": kind.tolist(),
-        "direction": ["inbound"] * n,
-        "account": account.tolist(),
-        "author_id": author_id.tolist(),
-        "author_handle": ["@" + h if p in ("x", "instagram", "tiktok") else h
-                          for h, p in zip(handle, plat, strict=True)],
-        "author_name": name.tolist(),
-        "author_followers": np.where(np.isin(plat, ["email", "web", "review"]), np.nan,
-                                     followers.astype(np.float64)),
-        "thread_id": thread.tolist(),
-        "parent_id": parent.tolist(),
-        "created_at": to_datetime(start, ev.time),
-        "text": texts,
-        "url": [_url(p, e, h, f) if k != "dm" else None
-                for p, e, h, f, k in zip(plat, ext, handle, fmt, kind, strict=True)],
-        "rating": _ratings(rng, cat, kind),
-        "likes": likes, "shares": shares, "replies": replies, "views": views,
-        "language": declared,
-    })
+    return _frame(
+        {
+            "platform": plat.tolist(),
+            "external_id": ext.tolist(),
+            "kind": kind.tolist(),
+            "direction": ["inbound"] * n,
+            "account": account.tolist(),
+            "author_id": author_id.tolist(),
+            "author_handle": [
+                "@" + h if p in ("x", "instagram", "tiktok") else h
+                for h, p in zip(handle, plat, strict=True)
+            ],
+            "author_name": name.tolist(),
+            "author_followers": np.where(
+                np.isin(plat, ["email", "web", "review"]), np.nan, followers.astype(np.float64)
+            ),
+            "thread_id": thread.tolist(),
+            "parent_id": parent.tolist(),
+            "created_at": to_datetime(start, ev.time),
+            "text": texts,
+            "url": [
+                _url(p, e, h, f) if k != "dm" else None
+                for p, e, h, f, k in zip(plat, ext, handle, fmt, kind, strict=True)
+            ],
+            "rating": _ratings(rng, cat, kind),
+            "likes": likes,
+            "shares": shares,
+            "replies": replies,
+            "views": views,
+            "language": declared,
+        }
+    )
 
 
 def replies_and_followups(
@@ -359,13 +420,14 @@ def replies_and_followups(
     rows = np.flatnonzero(has & (t_reply < end_day))
     m = len(rows)
     kind_in = inbound["kind"].to_numpy()[rows]
-    group = np.asarray([CATEGORIES[INDEX[c]].intent for c in ev.category[rows].tolist()],
-                       dtype=object)
+    group = np.asarray(
+        [CATEGORIES[INDEX[c]].intent for c in ev.category[rows].tolist()], dtype=object
+    )
     group[ev.crisis[rows]] = "crisis"
     group[np.isin(group, ["none"]) & np.isin(ev.category[rows], ["spam"])] = "none"
     names = inbound["author_name"].to_numpy()[rows]
     first = [
-        (nm.split(" ")[0] if " " in nm and not nm.split(" ")[0] in ("Kak", "Mas") else nm)
+        (nm.split(" ")[0] if " " in nm and nm.split(" ")[0] not in ("Kak", "Mas") else nm)
         for nm in names.tolist()
     ]
     agents = np.asarray(["Maya", "Rina", "Daniel", "Budi", "Ayu", "Oliver", "Priya", "Hannah"])
@@ -373,31 +435,44 @@ def replies_and_followups(
         "" if lg.startswith("zh") else str(agents[int(x * 3) + (0 if r == "ID" else 2)])
         for lg, r, x in zip(ev.lang[rows], ev.region[rows], rng.random(m), strict=True)
     ]
-    texts = compose_replies(rng, lang=ev.lang[rows].tolist(), group=group.tolist(), name=first,
-                            store=ev.store[rows].tolist(), agent=agent)
+    texts = compose_replies(
+        rng,
+        lang=ev.lang[rows].tolist(),
+        group=group.tolist(),
+        name=first,
+        store=ev.store[rows].tolist(),
+        agent=agent,
+    )
     serial = 20_000_000 + np.arange(m)
     plat = ev.platform[rows]
     ext = np.asarray(_external_ids(plat, serial), dtype=object)
     acc = inbound["account"].to_numpy()[rows]
-    reply = _frame({
-        "platform": plat.tolist(),
-        "external_id": ext.tolist(),
-        "kind": np.where(kind_in == "dm", "dm", "reply").tolist(),
-        "direction": ["outbound"] * m,
-        "account": acc.tolist(),
-        "author_id": [f"brand_{p}_{r.lower()}" for p, r in zip(plat, ev.region[rows], strict=True)],
-        "author_handle": acc.tolist(),
-        "author_name": [f"Lumora {r}" for r in ev.region[rows].tolist()],
-        "author_followers": [None] * m,
-        "thread_id": inbound["thread_id"].to_numpy()[rows].tolist(),
-        "parent_id": inbound["external_id"].to_numpy()[rows].tolist(),
-        "created_at": to_datetime(start, t_reply[rows]),
-        "text": texts,
-        "url": [None] * m,
-        "rating": [None] * m,
-        "likes": [None] * m, "shares": [None] * m, "replies": [None] * m, "views": [None] * m,
-        "language": [None] * m,
-    })
+    reply = _frame(
+        {
+            "platform": plat.tolist(),
+            "external_id": ext.tolist(),
+            "kind": np.where(kind_in == "dm", "dm", "reply").tolist(),
+            "direction": ["outbound"] * m,
+            "account": acc.tolist(),
+            "author_id": [
+                f"brand_{p}_{r.lower()}" for p, r in zip(plat, ev.region[rows], strict=True)
+            ],
+            "author_handle": acc.tolist(),
+            "author_name": [f"Lumora {r}" for r in ev.region[rows].tolist()],
+            "author_followers": [None] * m,
+            "thread_id": inbound["thread_id"].to_numpy()[rows].tolist(),
+            "parent_id": inbound["external_id"].to_numpy()[rows].tolist(),
+            "created_at": to_datetime(start, t_reply[rows]),
+            "text": texts,
+            "url": [None] * m,
+            "rating": [None] * m,
+            "likes": [None] * m,
+            "shares": [None] * m,
+            "replies": [None] * m,
+            "views": [None] * m,
+            "language": [None] * m,
+        }
+    )
     # some customers write back: thanks when answered fast, anger when it took more than a day
     back = rng.random(m) < np.where(ev.reply_delay[rows] > 24, 0.45, 0.18)
     back &= ~np.isin(ev.category[rows], ["spam", "ugc", "chatter"])
@@ -412,14 +487,22 @@ def replies_and_followups(
     store = ev.store[src]
     staff = [(_STORE_STAFF[s] or _ONLINE_STAFF)[0] for s in store.tolist()]
     fu_text = compose(
-        rng, lang=ev.lang[src].tolist(), category=cat.tolist(), platform=plat[b].tolist(),
-        store=store.tolist(), region=ev.region[src].tolist(), staff=staff,
-        product=[0] * k, product2=[1] * k, competitor=[""] * k, order=[""] * k,
-        days=[3] * k, extra_tags=[""] * k,
+        rng,
+        lang=ev.lang[src].tolist(),
+        category=cat.tolist(),
+        platform=plat[b].tolist(),
+        store=store.tolist(),
+        region=ev.region[src].tolist(),
+        staff=staff,
+        product=[0] * k,
+        product2=[1] * k,
+        competitor=[""] * k,
+        order=[""] * k,
+        days=[3] * k,
+        extra_tags=[""] * k,
     )
     fu_ext = _external_ids(plat[b], 40_000_000 + np.arange(k))
-    cols = ("account", "author_id", "author_handle", "author_name", "author_followers",
-            "thread_id")
+    cols = ("account", "author_id", "author_handle", "author_name", "author_followers", "thread_id")
     base = inbound[src].select(cols)
     follow = base.with_columns(
         pl.Series("platform", plat[b].tolist(), dtype=pl.String),

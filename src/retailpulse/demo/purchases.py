@@ -169,7 +169,8 @@ def build_orders(
     oi = np.flatnonzero(other)
     pick = rng.random(len(oi))
     store[oi] = [
-        _PHYSICAL[reg][int(p * len(_PHYSICAL[reg]))] for reg, p in zip(region[oi], pick, strict=True)
+        _PHYSICAL[reg][int(p * len(_PHYSICAL[reg]))]
+        for reg, p in zip(region[oi], pick, strict=True)
     ]
     online = store == "ONLINE"
     channel = np.full(m, "store", dtype=object)

@@ -39,13 +39,28 @@ EMOJI = {
 }
 #: How many emoji a text carries on each platform (mean of a Poisson draw).
 EMOJI_RATE = {
-    "instagram": 1.4, "tiktok": 1.6, "facebook": 0.8, "x": 0.6, "weibo": 0.7, "wechat": 0.4,
-    "review": 0.2, "email": 0.05, "web": 0.05, "sms": 0.1,
+    "instagram": 1.4,
+    "tiktok": 1.6,
+    "facebook": 0.8,
+    "x": 0.6,
+    "weibo": 0.7,
+    "wechat": 0.4,
+    "review": 0.2,
+    "email": 0.05,
+    "web": 0.05,
+    "sms": 0.1,
 }
 #: Chance of an extra sentence, by platform (reviews and e-mails run long, X short).
 EXTRA_RATE = {
-    "review": 0.8, "email": 0.85, "web": 0.6, "facebook": 0.45, "instagram": 0.3, "tiktok": 0.2,
-    "x": 0.15, "weibo": 0.35, "wechat": 0.45,
+    "review": 0.8,
+    "email": 0.85,
+    "web": 0.6,
+    "facebook": 0.45,
+    "instagram": 0.3,
+    "tiktok": 0.2,
+    "x": 0.15,
+    "weibo": 0.35,
+    "wechat": 0.45,
 }
 CITY = {
     "Jakarta": {"zh-Hans": "雅加达", "zh-Hant": "雅加達"},
@@ -57,11 +72,18 @@ CITY = {
 }
 _FX = {"en": (1.0, "$"), "id": (15_800.0, "Rp "), "zh-Hans": (7.2, "¥"), "zh-Hant": (32.0, "NT$")}
 _STORE_CITY = {s[0]: s[2] for s in STORES}
-_GARMENTS = [i for i, p in enumerate(PRODUCTS) if p[6] in ("tops", "bottoms", "dresses", "outerwear")]
+_GARMENTS = [
+    i for i, p in enumerate(PRODUCTS) if p[6] in ("tops", "bottoms", "dresses", "outerwear")
+]
 _SHOES = [i for i, p in enumerate(PRODUCTS) if p[6] == "footwear"]
 _BAGS = [i for i, p in enumerate(PRODUCTS) if p[6] in ("bags", "outerwear")]
-_STORE_REGION_CITY = {"ID": "Jakarta", "CN": "Shanghai", "TW": "Taipei", "SG": "Singapore",
-                      "GB": "London"}
+_STORE_REGION_CITY = {
+    "ID": "Jakarta",
+    "CN": "Shanghai",
+    "TW": "Taipei",
+    "SG": "Singapore",
+    "GB": "London",
+}
 
 
 @dataclass(frozen=True)
