@@ -115,3 +115,57 @@ def test_not_enriched_store_says_run_enrich(tmp_path: Path) -> None:
         result = runner.invoke(main, [command, "--db", db])
         assert result.exit_code == 1
         assert "retailpulse enrich" in result.output and "Traceback" not in result.output
+
+
+def test_commands_on_a_real_store_with_enrichment(tmp_path: Path) -> None:
+    """Messages imported and enriched in SQLite: the workspace frames fit the analytics."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    import retailpulse
+    from retailpulse.schema import ENRICHMENT_FIELDS
+    from retailpulse.store import tables
+
+    w = make_world(n_customers=200, n_messages=1_500, days=60, seed=4)
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    canonical = [
+        "platform", "external_id", "kind", "direction", "account", "author_id",
+        "author_followers", "thread_id", "parent_id", "created_at", "text", "url", "rating",
+        "likes", "shares", "replies", "views",
+    ]  # fmt: skip
+    msgs = w.messages.filter(pl.col("text").is_not_null())
+    msgs.select(canonical).write_csv(tmp_path / "messages.csv")
+    w.customers.select("customer_id", "name", "tier").write_csv(tmp_path / "customers.csv")
+    w.identities.write_csv(tmp_path / "identities.csv")
+    w.surveys.write_csv(tmp_path / "surveys.csv")
+    runner = CliRunner()
+    for kind in ("customers", "identities", "surveys", "messages"):
+        result = runner.invoke(main, ["import", kind, str(tmp_path / f"{kind}.csv"), "--db", db])
+        assert result.exit_code == 0, result.output
+    rp = retailpulse.open(db, env={})
+    ids = rp.frame("messages").select("id", "platform", "external_id")
+    enr = msgs.join(ids, on=["platform", "external_id"]).select(
+        pl.col("id_right").alias("message_id"), *[f.name for f in ENRICHMENT_FIELDS]
+    )
+    rows = enr.with_columns(
+        pl.lit("test").alias("model_version"),
+        pl.lit(datetime.now(UTC).replace(tzinfo=None)).alias("enriched_at"),
+    ).to_dicts()
+    with rp.db.begin() as conn:
+        conn.execute(sa.insert(tables.message_enrichment), rows)
+    rp.close()
+    for command in ("satisfaction", "needs", "alerts", "questions"):
+        result = runner.invoke(main, [command, "--db", db, "--json"])
+        assert result.exit_code == 0, result.output
+        json.loads(result.output)
+    result = runner.invoke(main, ["questions", "--db", db, "--json"])
+    answers = json.loads(result.output)
+    # The store links authors on (platform, author_id), as the identities say.
+    linked = msgs.filter(pl.col("direction") == "inbound", ~pl.col("is_spam")).join(
+        w.identities.select("platform", "author_id"), on=["platform", "author_id"], how="semi"
+    )
+    inbound = msgs.filter(pl.col("direction") == "inbound", ~pl.col("is_spam")).height
+    share = answers[0]["numbers"]["identified_message_share"]
+    assert share == pytest.approx(linked.height / inbound)
+    assert answers[2]["numbers"]["nps_n"] == w.surveys.height
