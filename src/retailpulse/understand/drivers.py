@@ -57,6 +57,18 @@ def _corr(x: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(c)
 
 
+def _weighted_corr(x: NDArray[np.float64], w: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Correlation matrix of the rows of ``x`` weighted by ``w`` (bootstrap counts)."""
+    total = w.sum()
+    mean = (w @ x) / total
+    cov = ((x * w[:, None]).T @ x) / total - np.outer(mean, mean)
+    sd = np.sqrt(np.clip(np.diag(cov), 0, None))
+    sd[sd == 0] = 1.0
+    c = cov / np.outer(sd, sd)
+    np.fill_diagonal(c, 1.0)
+    return np.asarray(c)
+
+
 def relative_weights(corr: NDArray[np.float64]) -> NDArray[np.float64]:
     """Johnson's relative weights from the correlation matrix of ``[drivers..., outcome]``.
 
@@ -146,9 +158,10 @@ def key_drivers(
     raw = decompose(_corr(xy))
     rng = np.random.default_rng(seed)
     boots = np.empty((n_boot, len(drivers)))
+    centred = xy - xy.mean(axis=0)
     for b in range(n_boot):
-        idx = rng.integers(0, xy.shape[0], xy.shape[0])
-        w = decompose(_corr(xy[idx]))
+        counts = np.bincount(rng.integers(0, xy.shape[0], xy.shape[0]), minlength=xy.shape[0])
+        w = decompose(_weighted_corr(centred, counts.astype(np.float64)))
         boots[b] = w / max(w.sum(), 1e-12)
     share = raw / max(raw.sum(), 1e-12)
     lo, hi = np.quantile(boots, [(1 - level) / 2, (1 + level) / 2], axis=0)
