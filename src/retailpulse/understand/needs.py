@@ -140,15 +140,17 @@ def unmet_needs(
 ) -> pl.DataFrame:
     """Complaints, requests and questions with no reply within ``sla_hours``.
 
-    Returns one row per such message: ``id, customer_id, created_at, intents, aspects, text,
-    replied_at, response_hours, status`` where status is ``unanswered`` or ``late``. Messages
-    younger than ``sla_hours`` at ``now`` (default: the latest message) are not yet due.
+    Returns one row per such message: ``id, customer_id, created_at, intents, aspects, text``
+    (when the frame has it), ``replied_at, response_hours, status`` where status is
+    ``unanswered`` or ``late``. Messages younger than ``sla_hours`` at ``now`` (default: the
+    latest message) are not yet due.
     """
     msgs = require_enriched(messages)
     resp = first_responses(msgs)
     period = inbound(in_period(msgs, "created_at", since, until))
     need = pl.any_horizontal([has_tag("intents", t) for t in NEED_INTENTS])
-    asks = period.filter(need).select("id", "intents", "aspects", "text", "platform")
+    keep = [c for c in ("id", "intents", "aspects", "text", "platform") if c in period.columns]
+    asks = period.filter(need).select(keep)
     at = to_utc(now, "now") or _latest(msgs)
     out = asks.join(resp, on="id", how="inner")
     if at is None:

@@ -500,7 +500,7 @@ def _response_effect(data: Inputs, since: Moment, until: Moment) -> dict[str, An
 def answer_questions(data: Inputs, since: Moment = None, until: Moment = None) -> list[Answer]:
     """All five answers; raises the enrichment error first if messages are not enriched."""
     share = enriched_share(data.messages)
-    data = replace(data, messages=slim(data.messages))
+    data = replace(data, messages=slim(data.messages, text=False))
     answers = [
         answer_profiles(data, since, until),
         answer_behaviour(data, since, until),
