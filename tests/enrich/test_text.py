@@ -24,7 +24,7 @@ def test_urls_mentions_and_hashtags() -> None:
 
 def test_elongations_are_shortened() -> None:
     assert norm("Bagusss bangettt!!!") == "bagus banget !"
-    assert norm("sooo good") == "so good"
+    assert norm("sooo good") == "so good lexpos"
 
 
 def test_indonesian_slang_is_expanded_and_negations_kept() -> None:
@@ -35,6 +35,11 @@ def test_indonesian_slang_is_expanded_and_negations_kept() -> None:
 
 def test_chinese_negations_survive_and_traditional_becomes_simplified() -> None:
     assert norm("這間酒店不錯，沒有問題") == "这间酒店不错 没有问题"
+
+
+def test_english_opinion_words_get_a_polarity_token() -> None:
+    assert norm("I hate the awful fit") == "i hate lexneg the awful lexneg fit lexpos"
+    assert norm("not good") == "not good lexpos"
 
 
 def test_question_and_exclamation_marks_are_tokens() -> None:
@@ -58,7 +63,7 @@ def test_clauses_split_on_punctuation_and_contrast_words() -> None:
         pl.Series(["Great fabric, but the price is too high", "", "只是 价格贵但是质量好"])
     )
     assert out.filter(pl.col("row") == 0)["clause"].to_list() == [
-        "great fabric",
+        "great lexpos fabric",
         "but the price is too high",
     ]
     assert out.filter(pl.col("row") == 1)["clause"].to_list() == [""]

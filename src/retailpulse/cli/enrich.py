@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 import polars as pl
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from retailpulse.cli.options import (
+    db_option,
+    handle_errors,
+    json_option,
+    open_workspace,
+    print_json,
+)
 from retailpulse.errors import RetailPulseError
 
 _TASKS_HELP = (
@@ -209,7 +217,7 @@ def train(
     from retailpulse.enrich.evaluate import evaluate
     from retailpulse.enrich.train import train_model
 
-    own = {
+    own: dict[str, Sequence[str | Path]] = {
         "sentiment": list(own_sentiment),
         "emotion": list(own_emotion),
         "intent": list(own_intent),
@@ -279,8 +287,76 @@ def categories_add(name: str, examples: Path, model_dir: Path) -> None:
     click.echo(f"Category '{name}' added to {model_dir} ({len(texts)} examples).")
 
 
+@click.command("enrich")
+@db_option
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate"]),
+    default=None,
+    help="Enrichment models (default: the setting enrich_tier).",
+)
+@click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model folder from `retailpulse train` or `categories add` (default: the shipped one).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Messages per transaction (default: the setting batch_size).",
+)
+@json_option
+@handle_errors
+def enrich_store_cmd(
+    db_url: str | None,
+    tier: str | None,
+    model_dir: Path | None,
+    batch_size: int | None,
+    as_json: bool,
+) -> None:
+    """Enrich every stored message not yet enriched by the current model version."""
+    from retailpulse.enrich.entities import Catalog
+    from retailpulse.enrich.runner import enrich_store
+
+    rp = open_workspace(db_url)
+    settings = rp.settings
+    catalog = Catalog.from_frames(
+        products=rp.frame("products"),
+        stores=rp.frame("stores"),
+        staff=rp.frame("staff"),
+        competitors=tuple(settings.competitors),
+    )
+    with _progress(disable=as_json or not settings.progress) as bar:
+        job = bar.add_task("Enriching", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(job, completed=done, total=total)
+
+        run = enrich_store(
+            rp.db.engine,
+            tier=tier or settings.enrich_tier,
+            model_dir=model_dir,
+            catalog=catalog,
+            batch_size=batch_size or settings.batch_size,
+            progress=step,
+        )
+    result = {
+        "model_version": run.model_version,
+        "pending": run.pending,
+        "enriched": run.enriched,
+        "batches": run.batches,
+    }
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(f"Enriched {run.enriched:,} messages with model {run.model_version}.")
+
+
 def register(group: click.Group) -> None:
     """Add the enrichment commands to the ``retailpulse`` group."""
+    group.add_command(enrich_store_cmd)
     group.add_command(enrich_file)
     group.add_command(train)
     group.add_command(categories_group)

@@ -31,7 +31,10 @@ CHAR_NGRAMS = (2, 3, 4)
 U64 = npt.NDArray[np.uint64]
 
 _rng = np.random.default_rng(HASH_SEED)
-_MULT: U64 = (_rng.integers(1, 2**63 - 1, size=64, dtype=np.int64).astype(np.uint64) << 1) | 1
+_MULT: U64 = np.asarray(
+    (_rng.integers(1, 2**63 - 1, size=64, dtype=np.int64).astype(np.uint64) << 1) | 1,
+    dtype=np.uint64,
+)
 _SALT: U64 = _rng.integers(1, 2**63 - 1, size=8, dtype=np.int64).astype(np.uint64)
 _SPACE = np.uint32(32)
 
@@ -65,7 +68,8 @@ def _bucket(h: U64, salt: int, bits: int) -> npt.NDArray[np.int64]:
         x = (h + _SALT[salt]) * _MULT[63]
         x = x ^ (x >> np.uint64(29))
         x = x * _MULT[62]
-    return (x >> np.uint64(64 - bits)).astype(np.int64)
+    out: npt.NDArray[np.int64] = (x >> np.uint64(64 - bits)).astype(np.int64)
+    return out
 
 
 def feature_blocks(
@@ -129,39 +133,23 @@ def block_matrices(
 
 
 def row_scale(
-    blocks: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]], n_rows: int
+    blocks: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]], n_rows: int, bits: int
 ) -> npt.NDArray[np.float32]:
-    """``1 / sqrt(features per row)`` (1 for rows without features)."""
+    """``1 / sqrt(features per row)`` (1 for rows without features); n-grams that cross two
+    texts (the blank bucket) do not count."""
     counts = np.zeros(n_rows, dtype=np.float64)
-    for rows, _ in blocks:
-        counts += np.bincount(rows, minlength=n_rows)
+    for rows, cols in blocks:
+        counts += np.bincount(rows[cols < (1 << bits)], minlength=n_rows)
     out: npt.NDArray[np.float32] = (1.0 / np.sqrt(np.maximum(counts, 1.0))).astype(np.float32)
     return out
 
 
 def hashed_features(texts: Sequence[str], bits: int = DEFAULT_BITS) -> sp.csr_matrix:
-    """Scaled feature matrix (``len(texts)`` x ``2**bits``) used for training."""
+    """Scaled feature matrix (``len(texts)`` x ``2**bits``) of already normalised texts."""
     blocks = feature_blocks(texts, bits)
     mats = block_matrices(blocks, len(texts), bits)
     m = mats[0]
     for other in mats[1:]:
         m = m + other
     m = m[:, : 1 << bits]
-    scale = row_scale(blocks, len(texts))
-    return sp.csr_matrix(sp.diags(scale) @ m)
-
-
-def scores(
-    texts: Sequence[str], weights: npt.NDArray[np.float32], bits: int
-) -> npt.NDArray[np.float32]:
-    """``features(texts) @ weights`` without building the summed matrix.
-
-    ``weights`` has ``2**bits + 1`` rows, the last one zero (the blank bucket).
-    """
-    blocks = feature_blocks(texts, bits)
-    n = len(texts)
-    z = np.zeros((n, weights.shape[1]), dtype=np.float32)
-    for m in block_matrices(blocks, n, bits):
-        z += m @ weights
-    z *= row_scale(blocks, n)[:, None]
-    return z
+    return sp.csr_matrix(sp.diags(row_scale(blocks, len(texts), bits)) @ m)

@@ -7,8 +7,9 @@ the fast tier, and it calls 5% of SmSA's Indonesian sentences Malay or Javanese.
 1. Letters are counted per script with vectorised regexes. No letter at all → ``unknown``
    (empty text, only emoji, only a URL or digits).
 2. Han characters (without kana or hangul) make at least 30% of the letters → ``zh``; the
-   script is ``Hant`` when characters that exist only in traditional form outnumber those that
-   exist only in simplified form (OpenCC's character table), else ``Hans``.
+   script is ``Hant`` when characters written only in traditional form outnumber those written
+   only in simplified form (OpenCC's character tables: a character whose conversion never
+   gives itself), else ``Hans``.
 3. Latin letters make at least half → the model's language head (English vs Indonesian,
    trained on the shared train texts) decides when it is at least 80% sure; otherwise
    py3langid decides among all its languages (``ms`` and ``jv`` come only from here; a language
@@ -18,14 +19,16 @@ the fast tier, and it calls 5% of SmSA's Indonesian sentences Malay or Javanese.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
+from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from retailpulse.enrich.text import MAX_ANALYSED_CHARS, traditional_to_simplified
+from retailpulse.enrich.text import MAX_ANALYSED_CHARS
 
 LANGUAGES = ("en", "id", "ms", "jv", "zh", "other", "unknown")
 HEAD_CONFIDENCE = 0.8
@@ -33,12 +36,12 @@ HEAD_CONFIDENCE = 0.8
 
 @cache
 def _script_classes() -> tuple[str, str]:
-    t2s = traditional_to_simplified()
-    trad_only = set(t2s) - set(t2s.values())
-    simp_only = set(t2s.values()) - set(t2s)
+    """Regex classes of characters written only in traditional / only in simplified form."""
+    ref = resources.files("retailpulse.enrich").joinpath("data/script_chars.json")
+    doc = json.loads(ref.read_text(encoding="utf-8"))
     return (
-        "[" + "".join(re.escape(c) for c in sorted(trad_only)) + "]",
-        "[" + "".join(re.escape(c) for c in sorted(simp_only)) + "]",
+        "[" + "".join(re.escape(c) for c in doc["trad_only"]) + "]",
+        "[" + "".join(re.escape(c) for c in doc["simp_only"]) + "]",
     )
 
 

@@ -206,5 +206,5 @@ def softmax(z: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 
 def sigmoid(z: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    out: npt.NDArray[np.float32] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    out: npt.NDArray[np.float32] = (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
     return out

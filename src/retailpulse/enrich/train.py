@@ -66,6 +66,8 @@ VALID_SETS: tuple[tuple[str, str, str], ...] = (
     ("emotion", "id", "emotion/id_emot/valid.csv"),
 )
 EMOTION_VALID_MAP = {"optimism": "joy", "happy": "joy"}
+#: Passes of stochastic gradient descent (log loss, averaged weights) per head.
+EPOCHS = 12
 #: Weight of a retailer's own labelled rows relative to a default row.
 OWN_WEIGHT = 3.0
 
@@ -131,15 +133,17 @@ def _fit_softmax(
     labels: Sequence[str],
     classes: Sequence[str],
     weights: Sequence[float],
-    c: float,
+    alpha: float,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import SGDClassifier
 
     y = np.array([classes.index(lab) for lab in labels])
     w = np.asarray(weights, dtype=np.float64)
     counts = np.bincount(y, weights=w, minlength=len(classes))
     w = w * (w.sum() / (len(classes) * np.maximum(counts[y], 1e-9)))  # balanced classes
-    clf = LogisticRegression(C=c, max_iter=120, tol=1e-3)
+    clf = SGDClassifier(
+        loss="log_loss", alpha=alpha, max_iter=EPOCHS, tol=None, random_state=0, average=True
+    )
     clf.fit(x, y, sample_weight=w)
     coef = np.zeros((x.shape[1], len(classes)), dtype=np.float32)
     bias = np.zeros(len(classes), dtype=np.float32)
@@ -155,15 +159,23 @@ def _fit_softmax(
 
 
 def _fit_sigmoids(
-    x: sp.csr_matrix, y: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64], c: float
+    x: sp.csr_matrix, y: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64], alpha: float
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.linear_model import SGDClassifier
 
     coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
     bias = np.full(y.shape[1], -5.0, dtype=np.float32)
     for j in range(y.shape[1]):
         if 0 < y[:, j].sum() < len(y):
-            clf = LogisticRegression(C=c, max_iter=100, tol=1e-3, class_weight="balanced")
+            clf = SGDClassifier(
+                loss="log_loss",
+                alpha=alpha,
+                max_iter=EPOCHS,
+                tol=None,
+                random_state=0,
+                average=True,
+                class_weight="balanced",
+            )
             clf.fit(x, y[:, j], sample_weight=weights)
             coef[:, j] = clf.coef_[0]
             bias[j] = clf.intercept_[0]
@@ -245,14 +257,14 @@ def train_model(
         lang.add(texts, [code] * len(texts))
     extra("language", lang)
     x = message_matrix(lang.texts, bits)
-    coef, bias = _fit_softmax(x, lang.labels, ["en", "id"], lang.weights, 1.0)
+    coef, bias = _fit_softmax(x, lang.labels, ["en", "id"], lang.weights, 1e-5)
     model.add_head("language", "softmax", ["en", "id"], coef, bias)
 
     say("sentiment")
     sent = _collect(root, SENTIMENT_SETS, SENTIMENT)
     extra("sentiment", sent)
     x = message_matrix(sent.texts, bits)
-    coef, bias = _fit_softmax(x, sent.labels, SENTIMENT, sent.weights, 4.0)
+    coef, bias = _fit_softmax(x, sent.labels, SENTIMENT, sent.weights, 2e-6)
     model.add_head("sentiment", "softmax", list(SENTIMENT), coef, bias)
 
     say("emotion")
@@ -261,7 +273,7 @@ def train_model(
     emo.add(texts, [EMOTION_VALID_MAP.get(lab, lab) for lab in labels])
     extra("emotion", emo)
     x = message_matrix(emo.texts, bits)
-    coef, bias = _fit_softmax(x, emo.labels, EMOTIONS, emo.weights, 2.0)
+    coef, bias = _fit_softmax(x, emo.labels, EMOTIONS, emo.weights, 5e-6)
     model.add_head("emotion", "softmax", list(EMOTIONS), coef, bias)
 
     say("intent")
@@ -275,7 +287,7 @@ def train_model(
         w = np.concatenate([w, np.full(len(t2), OWN_WEIGHT)])
         trained_on.setdefault("intent", []).append(str(path))
     x = message_matrix(texts, bits)
-    coef, bias = _fit_sigmoids(x, y, w, 1.0)
+    coef, bias = _fit_sigmoids(x, y, w, 1e-5)
     model.add_head(
         "intent", "sigmoid", list(INTENTS), coef, bias, thresholds=_thresholds(x, y, coef, bias)
     )
@@ -292,7 +304,7 @@ def train_model(
         y = np.vstack([y, _multi(l2, ASPECTS)])
         w = np.concatenate([w, np.full(len(t2), OWN_WEIGHT)])
         trained_on.setdefault("aspect", []).append(str(path))
-    coef, bias = _fit_sigmoids(x, y, w, 1.0)
+    coef, bias = _fit_sigmoids(x, y, w, 1e-5)
     model.add_head(
         "aspect",
         "sigmoid",
