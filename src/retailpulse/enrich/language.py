@@ -53,8 +53,7 @@ def _langid() -> object:
 
 
 def script_counts(raw: pl.Series) -> pl.DataFrame:
-    """Per message: letters, han, latin, kana/hangul, traditional-only and simplified-only."""
-    trad, simp = _script_classes()
+    """Per message: letters, han, latin, kana/hangul (links and mentions left out)."""
     t = pl.col("t").fill_null("").str.slice(0, MAX_ANALYSED_CHARS)
     t_clean = t.str.replace_all(r"(?:https?://|www\.)\S+|@[\w.]+", " ")
     return pl.DataFrame({"t": raw}).select(
@@ -62,9 +61,18 @@ def script_counts(raw: pl.Series) -> pl.DataFrame:
         t_clean.str.count_matches(r"\p{Han}").alias("han"),
         t_clean.str.count_matches(r"\p{Latin}").alias("latin"),
         t_clean.str.count_matches(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]").alias("kana"),
-        t_clean.str.count_matches(trad).alias("trad"),
-        t_clean.str.count_matches(simp).alias("simp"),
     )
+
+
+def chinese_script(raw: pl.Series) -> list[str]:
+    """``Hant`` or ``Hans`` for Chinese messages (traditional-only vs simplified-only chars)."""
+    trad, simp = _script_classes()
+    t = pl.col("t").fill_null("").str.slice(0, MAX_ANALYSED_CHARS)
+    counts = pl.DataFrame({"t": raw}).select(
+        t.str.count_matches(trad).alias("trad"), t.str.count_matches(simp).alias("simp")
+    )
+    hant = (counts["trad"] > counts["simp"]).to_list()
+    return ["Hant" if h else "Hans" for h in hant]
 
 
 def detect(
@@ -84,9 +92,9 @@ def detect(
     lat = ~none & ~zh & (latin >= 0.5 * letters)
     lang[none] = "unknown"
     lang[zh] = "zh"
-    trad = c["trad"].to_numpy()
-    simp = c["simp"].to_numpy()
-    script[zh] = np.where(trad[zh] > simp[zh], "Hant", "Hans")
+    zh_rows = np.flatnonzero(zh)
+    if len(zh_rows):
+        script[zh_rows] = chinese_script(raw.gather(zh_rows))
     script[lat] = "Latn"
     lang[lat & (p_english >= HEAD_CONFIDENCE)] = "en"
     lang[lat & (p_english <= 1 - HEAD_CONFIDENCE)] = "id"

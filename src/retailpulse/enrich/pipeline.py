@@ -21,7 +21,7 @@ from retailpulse.enrich.lexicon import SURPRISE_CUES, cue_pattern
 from retailpulse.enrich.model import LinearModel, sigmoid, softmax
 from retailpulse.enrich.scoring import Scores, score
 from retailpulse.enrich.spam import spam_flags
-from retailpulse.enrich.text import normalise
+from retailpulse.enrich.text import clauses
 from retailpulse.errors import InputError, MissingColumnError
 from retailpulse.schema import ENRICHMENT_FIELDS
 
@@ -34,8 +34,6 @@ ACCURATE_UNAVAILABLE = (
     "class of CPU, 500 times below the 2,000/s target (docs/adr/0002-enrichment-tier.md). Use "
     "--tier fast (setting enrich_tier=fast)."
 )
-#: An English message without an opinion word is pulled to neutral unless the model is this sure.
-EVIDENCE_CONFIDENCE = 0.8
 
 _TYPES: dict[str, pa.DataType] = {
     "p_negative": pa.float64(),
@@ -91,9 +89,9 @@ def _sentiment(
     p = softmax(s.message[:, h.start : h.stop])
     english = np.array([lang == "en" for lang in language], dtype=bool)
     if english.any():
-        weak = (
-            english & ~_has_opinion(normalised) & (p[:, [0, 2]].max(axis=1) < EVIDENCE_CONFIDENCE)
-        )
+        # sentiment needs evidence: an English message without an opinion word or an emoji is
+        # neutral (its probabilities are halved towards neutral, so neutral is the top label)
+        weak = english & ~_has_opinion(normalised)
         neutral = np.zeros(3, dtype=np.float32)
         neutral[1] = 1.0
         p[weak] = 0.5 * p[weak] + 0.5 * neutral
@@ -204,11 +202,17 @@ def enrich_texts(
         raise InputError(ACCURATE_UNAVAILABLE, field="tier")
     m = model or load_model(None if model_dir is None else str(model_dir))
     cols: dict[str, pl.Series] = {}
-    normalised = normalise(raw)
+    cl = clauses(raw)
+    # the normalised message is its normalised clauses, joined
+    normalised = (
+        cl.group_by("row", maintain_order=True).agg(pl.col("clause").str.join(" "))["clause"]
+        if n
+        else pl.Series("clause", [], dtype=pl.String)
+    )
     # nothing to judge: no text, or only links and mentions
     content = normalised.str.replace_all(r"\b(?:xurl|xmention)\b", "").str.strip_chars()
     empty = (content.str.len_bytes() == 0).to_numpy()
-    s = score(m, raw) if n else None
+    s = score(m, raw, cl) if n else None
     language: list[str] = ["unknown"] * n
     if s is not None and {"language", "sentiment", "emotion"} & set(wanted):
         lh = m.head("language")

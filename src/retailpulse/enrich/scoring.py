@@ -42,9 +42,10 @@ def _counts(
     return counts
 
 
-def score(model: LinearModel, texts: pl.Series) -> Scores:
-    """Scores of every head for raw ``texts`` (normalisation included)."""
-    cl = clauses(texts)
+def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) -> Scores:
+    """Scores of every head for raw ``texts`` (normalisation included); ``cl`` is
+    ``clauses(texts)`` when the caller has it already."""
+    cl = clauses(texts) if cl is None else cl
     rows = cl["row"].to_numpy().astype(np.int64)
     ctext = cl["clause"].to_list()
     n_c, n_m = len(ctext), len(texts)
