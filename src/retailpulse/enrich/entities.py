@@ -91,10 +91,7 @@ class Catalog:
                 out.setdefault(alias, set()).update(refs)
         return out
 
-    def match(self, normalised: pl.Series, raw: pl.Series) -> list[str]:
-        """``;``-joined references found in each message."""
-        n = len(normalised)
-        found: list[set[str]] = [set() for _ in range(n)]
+    def _match_aliases(self, normalised: pl.Series, found: list[set[str]]) -> None:
         words = (
             pl.DataFrame({"t": normalised})
             .with_row_index("row")
@@ -150,6 +147,13 @@ class Catalog:
             )
             for row, alias in hits.iter_rows():
                 found[row].update(self.aliases[alias])
+
+    def match(self, normalised: pl.Series, raw: pl.Series) -> list[str]:
+        """``;``-joined references found in each message."""
+        n = len(normalised)
+        found: list[set[str]] = [set() for _ in range(n)]
+        if self.aliases:
+            self._match_aliases(normalised, found)
         orders = (
             pl.DataFrame({"t": raw.fill_null("")})
             .with_row_index("row")

@@ -54,37 +54,39 @@ def _is_han(c: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
     return ((c >= 0x3400) & (c <= 0x9FFF)) | ((c >= 0x20000) & (c <= 0x2FA1F))
 
 
-def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int32]]:
     """All texts as one code point array ``" t1 \\0 t2 \\0 ..."`` and the text id of each point."""
     buf = "\0".join(f" {t} " for t in texts) + "\0"
     c = np.frombuffer(buf.encode("utf-32-le"), dtype=np.uint32)
-    text_id = np.cumsum(c == 0) - (c == 0)
-    return c, text_id.astype(np.int64)
+    sentinel = c == 0
+    text_id = np.cumsum(sentinel, dtype=np.int32)
+    text_id -= sentinel
+    return c, text_id
 
 
-def _bucket(h: U64, salt: int, bits: int) -> npt.NDArray[np.int64]:
+def _bucket(h: U64, salt: int, bits: int) -> npt.NDArray[np.int32]:
     """Multiply-shift hashing of ``h`` into ``2**bits`` buckets."""
     with np.errstate(over="ignore"):
         x = (h + _SALT[salt]) * _MULT[63]
         x = x ^ (x >> np.uint64(29))
         x = x * _MULT[62]
-    out: npt.NDArray[np.int64] = (x >> np.uint64(64 - bits)).astype(np.int64)
+    out: npt.NDArray[np.int32] = (x >> np.uint64(64 - bits)).astype(np.int32)
     return out
 
 
 def feature_blocks(
     texts: Sequence[str], bits: int = DEFAULT_BITS
-) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]]:
     """Blocks of (row, bucket) feature occurrences; rows are sorted within each block.
 
     Bucket ``2**bits`` (one past the last) marks an n-gram that crosses two texts; its weight
     row is always zero.
     """
     c, text_id = codepoints(texts)
-    blank = np.int64(1 << bits)
+    blank = np.int32(1 << bits)
     c64 = c.astype(np.uint64)
     n = len(c)
-    blocks: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]] = []
+    blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []
     sentinel = c == 0
     with np.errstate(over="ignore"):
         h = c64 * _MULT[0]
@@ -120,12 +122,12 @@ def feature_blocks(
 
 
 def block_matrices(
-    blocks: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]], n_rows: int, bits: int
+    blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]], n_rows: int, bits: int
 ) -> list[sp.csr_matrix]:
     """One CSR matrix (``n_rows`` x ``2**bits + 1``) of counts per block, built without sorting."""
     out = []
     for rows, cols in blocks:
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        indptr = np.zeros(n_rows + 1, dtype=np.int32 if len(cols) < 2**31 else np.int64)
         np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
         data = np.ones(len(cols), dtype=np.float32)
         out.append(sp.csr_matrix((data, cols, indptr), shape=(n_rows, (1 << bits) + 1)))
@@ -133,7 +135,7 @@ def block_matrices(
 
 
 def row_scale(
-    blocks: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]], n_rows: int, bits: int
+    blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]], n_rows: int, bits: int
 ) -> npt.NDArray[np.float32]:
     """``1 / sqrt(features per row)`` (1 for rows without features); n-grams that cross two
     texts (the blank bucket) do not count."""

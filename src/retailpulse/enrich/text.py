@@ -21,6 +21,7 @@ normalised in Rust without a Python loop:
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Sequence
 from functools import cache
@@ -117,13 +118,15 @@ _MENTION = r"@[\w.]+"
 _HASHTAG = r"#(\w+)"
 
 
+_NON_WORD = re.compile(r"\W")
+
+
 @cache
 def emoji_names() -> dict[str, str]:
     """Each emoji mapped to itself followed by its name as one token."""
     out: dict[str, str] = {}
     for symbol, data in emoji.EMOJI_DATA.items():
-        name = str(data.get("en", "")).strip(":").lower()
-        name = "".join(ch if ch.isalnum() else "_" for ch in name)
+        name = _NON_WORD.sub("_", str(data.get("en", "")).strip(":").lower())
         out[symbol] = f" {symbol} emoji_{name} "
     return out
 
