@@ -136,3 +136,13 @@ def test_enrich_command_over_the_store(tmp_path: Path) -> None:
     assert doc["enriched"] == 2 and doc["pending"] == 2
     res = CliRunner().invoke(main, ["enrich", "--db", db, "--json"])
     assert json.loads(res.output)["enriched"] == 0
+
+
+def test_enrich_file_with_no_rows_writes_the_header(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,text\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["enrich-file", str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:2] == ["id", "text"] and "sentiment" in header and "is_spam" in header

@@ -112,7 +112,7 @@ def enrich_file(
 ) -> None:
     """Enrich the messages of a CSV, JSON Lines or Parquet file into a CSV file."""
     from retailpulse.enrich.entities import Catalog
-    from retailpulse.enrich.pipeline import enrich_batch
+    from retailpulse.enrich.pipeline import ENRICHMENT_COLUMNS, enrich_batch
 
     frame = read_input(input_path)
     if text_column not in frame.columns:
@@ -144,7 +144,8 @@ def enrich_file(
                 written += df.height
                 bar.advance(job, df.height)
             if frame.height == 0:
-                fh.write(",".join([*frame.columns]) + "\n")
+                extra = [c for c in ENRICHMENT_COLUMNS if c not in frame.columns]
+                fh.write(",".join([*frame.columns, *extra]) + "\n")
     except RetailPulseError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Wrote {written} enriched messages to {output}.", err=True)
