@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from retailpulse.enrich.pipeline import ENRICHMENT_COLUMNS, enrich_batch, enrich_texts
 from retailpulse.errors import InputError, MissingColumnError
@@ -130,3 +132,36 @@ def test_empty_batch() -> None:
 def test_accurate_tier_refuses_with_the_reason_and_the_fix() -> None:
     with pytest.raises(InputError, match="--tier fast"):
         enrich_batch(batch(["hi"]), tier="accurate")
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=6))
+def test_any_text_gets_valid_columns(texts: list[str]) -> None:
+    out = enrich_texts(texts)
+    assert out.height == len(texts)
+    assert set(out["language"].to_list()) <= {"en", "id", "ms", "jv", "zh", "other", "unknown"}
+    assert set(out["sentiment"].to_list()) <= {"negative", "neutral", "positive"}
+    emotions = {"anger", "fear", "joy", "love", "sadness", "surprise", "none"}
+    assert set(out["emotion"].to_list()) <= emotions
+    for row in out.iter_rows(named=True):
+        assert abs(row["p_negative"] + row["p_neutral"] + row["p_positive"] - 1) < 1e-4
+        for part in filter(None, row["aspects"].split(";")):
+            _aspect, polarity = part.split(":")
+            assert polarity in {"negative", "neutral", "positive"}
+
+
+def test_two_thread_scoring_matches_one_thread() -> None:
+    import numpy as np
+    import polars as pl
+
+    from retailpulse.enrich import scoring
+    from retailpulse.enrich.pipeline import load_model
+
+    texts = pl.Series([f"message {i} about price and delivery, great" for i in range(5_000)])
+    serial_min, scoring.PARALLEL_MIN = scoring.PARALLEL_MIN, 10**9
+    try:
+        one = scoring.score(load_model(), texts)
+    finally:
+        scoring.PARALLEL_MIN = serial_min
+    two = scoring.score(load_model(), texts)
+    assert np.allclose(one.message, two.message) and np.allclose(one.clause, two.clause)

@@ -9,7 +9,9 @@ feature vector: training (:func:`message_matrix`) and prediction use the same fe
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +44,22 @@ def _counts(
     return counts
 
 
+#: Batches with at least this many clauses are scored in two threads.
+PARALLEL_MIN = 4_000
+
+
+def _raw_scores(
+    model: LinearModel, ctext: list[str]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """Unscaled scores (features @ weights) and feature counts of normalised clauses."""
+    n_c = len(ctext)
+    blocks = feature_blocks(ctext, model.bits)
+    raw = np.zeros((n_c, model.weights.shape[1]), dtype=np.float32)
+    for m in block_matrices(blocks, n_c, model.bits):
+        raw += m @ model.weights
+    return raw, _counts(blocks, n_c, model.bits)
+
+
 def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) -> Scores:
     """Scores of every head for raw ``texts`` (normalisation included); ``cl`` is
     ``clauses(texts)`` when the caller has it already."""
@@ -49,11 +67,16 @@ def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) 
     rows = cl["row"].to_numpy().astype(np.int64)
     ctext = cl["clause"].to_list()
     n_c, n_m = len(ctext), len(texts)
-    blocks = feature_blocks(ctext, model.bits)
-    raw = np.zeros((n_c, model.weights.shape[1]), dtype=np.float32)
-    for m in block_matrices(blocks, n_c, model.bits):
-        raw += m @ model.weights
-    counts = _counts(blocks, n_c, model.bits)
+    # two halves in two threads: NumPy and SciPy release the GIL in the heavy loops
+    cut = [0, n_c // 2, n_c] if n_c >= PARALLEL_MIN else [0, n_c]
+    parts = [ctext[a:b] for a, b in itertools.pairwise(cut)]
+    if len(parts) > 1:
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            done = list(pool.map(lambda part: _raw_scores(model, part), parts))
+    else:
+        done = [_raw_scores(model, parts[0])]
+    raw = np.concatenate([d[0] for d in done]) if n_c else done[0][0]
+    counts = np.concatenate([d[1] for d in done]) if n_c else done[0][1]
     clause_scores = raw / np.sqrt(np.maximum(counts, 1.0))[:, None].astype(np.float32)
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     msg_raw = np.add.reduceat(raw, starts, axis=0) if n_c else raw
