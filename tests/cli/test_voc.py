@@ -44,6 +44,13 @@ class FakeWorkspace:
         json.dumps(payload, default=str)
         self.saved[name] = payload
 
+    def __getattr__(self, name: str) -> Any:
+        """The report methods, as the real Workspace has them (workspace_voice)."""
+        import retailpulse.workspace_voice as wv
+
+        report = getattr(wv, name)
+        return lambda *args, **kwargs: report(self, *args, **kwargs)
+
 
 @pytest.fixture(scope="module")
 def fake() -> FakeWorkspace:

@@ -318,31 +318,15 @@ def enrich_store_cmd(
     as_json: bool,
 ) -> None:
     """Enrich every stored message not yet enriched by the current model version."""
-    from retailpulse.enrich.entities import Catalog
-    from retailpulse.enrich.runner import enrich_store
-
     rp = open_workspace(db_url)
     settings = rp.settings
-    catalog = Catalog.from_frames(
-        products=rp.frame("products"),
-        stores=rp.frame("stores"),
-        staff=rp.frame("staff"),
-        competitors=tuple(settings.competitors),
-    )
     with _progress(disable=as_json or not settings.progress) as bar:
         job = bar.add_task("Enriching", total=None)
 
         def step(done: int, total: int) -> None:
             bar.update(job, completed=done, total=total)
 
-        run = enrich_store(
-            rp.db.engine,
-            tier=tier or settings.enrich_tier,
-            model_dir=model_dir,
-            catalog=catalog,
-            batch_size=batch_size or settings.batch_size,
-            progress=step,
-        )
+        run = rp.enrich(tier=tier, model_dir=model_dir, batch_size=batch_size, progress=step)
     result = {
         "model_version": run.model_version,
         "pending": run.pending,

@@ -7,11 +7,9 @@ stores the result (``rp.save_result``) for the web app, and prints a table or ``
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import click
-import polars as pl
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -23,7 +21,6 @@ from retailpulse.cli.options import (
     open_workspace,
     print_json,
 )
-from retailpulse.understand.inputs import in_period, require_enriched, to_utc
 
 console = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,18 +62,6 @@ class Steps:
         self.bar.update(self.task, description=label, advance=1)
 
 
-def load(rp: Any, kinds: tuple[str, ...] = KINDS) -> dict[str, Any]:
-    """Messages (checked for enrichment), the other frames (None when empty) and the 360."""
-    frames: dict[str, Any] = {"messages": rp.messages()}
-    require_enriched(frames["messages"])
-    for kind in kinds:
-        frame = rp.frame(kind)
-        frames[kind] = None if frame.is_empty() else frame
-    builder = getattr(rp, "customer360", None)
-    frames["customer360"] = builder() if callable(builder) else None
-    return frames
-
-
 def _table(title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
     table = Table(title=title)
     for c in columns:
@@ -101,16 +86,9 @@ def _fmt(v: Any) -> str:
 @handle_errors
 def questions(db_url: str | None, as_json: bool, since: str | None, until: str | None) -> None:
     """Answer the five questions with verdicts, numbers, confidence and evidence."""
-    from retailpulse.understand.questions import Inputs, answer_questions
-
     rp = open_workspace(db_url)
-    with Steps(3, as_json) as steps:
-        f = load(rp)
-        steps.step("answering")
-        data = Inputs(**{k: f[k] for k in ("messages", *KINDS, "customer360")})
-        answers = [a.to_dict() for a in answer_questions(data, since, until)]
-        steps.step("saving")
-        rp.save_result("voc.questions", {"since": since, "until": until}, answers)
+    with Steps(1, as_json) as steps:
+        answers = rp.questions(since, until)
         steps.step("done")
     if as_json:
         print_json(answers)
@@ -136,24 +114,9 @@ def satisfaction(
     db_url: str | None, as_json: bool, since: str | None, until: str | None, period: str
 ) -> None:
     """Net sentiment index, NPS, CSAT and stars by channel, aspect, store, segment and period."""
-    from retailpulse.understand.satisfaction import satisfaction_report
-
     rp = open_workspace(db_url)
-    with Steps(2, as_json) as steps:
-        f = load(rp, ("customers", "surveys"))
-        steps.step("measuring")
-        report = satisfaction_report(
-            f["messages"],
-            surveys=f["surveys"],
-            customers=f["customers"],
-            customer360=f["customer360"],
-            since=since,
-            until=until,
-            period=period,
-        )
-        rp.save_result(
-            "voc.satisfaction", {"since": since, "until": until, "period": period}, report
-        )
+    with Steps(1, as_json) as steps:
+        report = rp.satisfaction(since, until, period)
         steps.step("done")
     if as_json:
         print_json(report)
@@ -178,24 +141,9 @@ def needs(
     db_url: str | None, as_json: bool, since: str | None, until: str | None, sla_hours: float
 ) -> None:
     """Aspect importance x performance, unmet asks, unstocked products, segment preferences."""
-    from retailpulse.understand.needs import needs_report
-
     rp = open_workspace(db_url)
-    with Steps(2, as_json) as steps:
-        f = load(rp, ("customers", "products"))
-        steps.step("measuring")
-        report = needs_report(
-            f["messages"],
-            products=f["products"],
-            customers=f["customers"],
-            customer360=f["customer360"],
-            since=since,
-            until=until,
-            sla_hours=sla_hours,
-        )
-        rp.save_result(
-            "voc.needs", {"since": since, "until": until, "sla_hours": sla_hours}, report
-        )
+    with Steps(1, as_json) as steps:
+        report = rp.needs(since, until, sla_hours)
         steps.step("done")
     if as_json:
         print_json(report)
@@ -237,31 +185,15 @@ def topics(
     recent_days: int,
 ) -> None:
     """Discover topics in customers' messages, label them, and flag emerging ones."""
-    from retailpulse.understand.inputs import inbound
-    from retailpulse.understand.topics import TopicModel, discover_topics, emerging_topics
-
     rp = open_workspace(db_url)
-    with Steps(3, as_json) as steps:
-        msgs = inbound(in_period(require_enriched(rp.messages()), "created_at", since, until))
-        steps.step("embedding and clustering")
-        model, assigned, table = discover_topics(msgs, model=TopicModel(n_topics, seed=seed))
-        steps.step("emerging topics")
-        emerging = emerging_topics(assigned, recent_days=recent_days)
-        payload: dict[str, Any] = {
-            "unassigned_share": model.unassigned_share_,
-            "topics": table.to_dicts(),
-            "emerging": emerging.to_dicts(),
-            "model": model.to_dict(),
-        }
-        rp.save_result(
-            "voc.topics", {**model.get_params(), "since": since, "until": until}, payload
-        )
+    with Steps(1, as_json) as steps:
+        payload = rp.topics(since, until, n_topics, seed, recent_days)
         steps.step("done")
     if as_json:
         print_json({k: v for k, v in payload.items() if k != "model"})
         return
     _table("Topics", payload["topics"], ["topic", "label", "size", "share", "nsi"])
-    click.echo(f"Unassigned: {model.unassigned_share_:.1%}")
+    click.echo(f"Unassigned: {payload['unassigned_share']:.1%}")
     flagged = [r for r in payload["emerging"] if r["emerging"]]
     if flagged:
         _table("Emerging", flagged, ["topic", "recent", "baseline", "ratio", "ratio_lo"])
@@ -314,36 +246,9 @@ def drivers(
     Also shows, per experience, the customers' buying in the 90 days after it against the
     90 days before, relative to a neutral contact (an event study).
     """
-    from retailpulse.understand.drivers import driver_features, drivers_report
-    from retailpulse.understand.experiences import experience_effects
-
     rp = open_workspace(db_url)
-    with Steps(3, as_json) as steps:
-        f = load(rp, ("customers", "transactions", "surveys", "campaigns"))
-        msgs = in_period(f["messages"], "created_at", since, until)
-        at = to_utc(cutoff, "cutoff") or _default_cutoff(f["transactions"], msgs, horizon_days)
-        steps.step("building features")
-        feats = driver_features(
-            msgs,
-            f["transactions"],
-            cutoff=at,
-            horizon_days=horizon_days,
-            surveys=f["surveys"],
-            campaigns=f["campaigns"],
-            customers=f["customers"],
-            customer360=f["customer360"],
-        )
-        steps.step("decomposing")
-        report = drivers_report(feats, method=method, n_boot=boot)
-        report["cutoff"] = at.isoformat()
-        report["experience_effects"] = (
-            experience_effects(msgs, f["transactions"]).to_dicts()
-            if f["transactions"] is not None
-            else []
-        )
-        rp.save_result(
-            "voc.drivers", {"cutoff": at.isoformat(), "method": method, "boot": boot}, report
-        )
+    with Steps(1, as_json) as steps:
+        report = rp.drivers(since, until, cutoff, horizon_days, method, boot)
         steps.step("done")
     if as_json:
         print_json(report)
@@ -372,16 +277,6 @@ def drivers(
         )
 
 
-def _default_cutoff(
-    transactions: pl.DataFrame | None, msgs: pl.DataFrame, horizon: int
-) -> datetime:
-    frame = transactions if transactions is not None else msgs
-    last = frame["created_at"].max() if frame.height else None
-    if not isinstance(last, datetime):
-        return datetime.now(UTC) - timedelta(days=horizon)
-    return last - timedelta(days=horizon)
-
-
 @click.command()
 @db_option
 @json_option
@@ -398,27 +293,9 @@ def alerts(
     db_url: str | None, as_json: bool, since: str | None, until: str | None, days: int
 ) -> None:
     """Crisis signals: spikes of negative messages per aspect, store, product, with scores."""
-    from retailpulse.understand.crisis import crisis_alerts
-
     rp = open_workspace(db_url)
-    with Steps(2, as_json) as steps:
-        f = load(rp, ("customers",))
-        msgs = f["messages"]
-        if since is None and msgs.height:
-            last = to_utc(until, "until") or msgs["created_at"].max()
-            since_at: Any = last - timedelta(days=days)
-        else:
-            since_at = since
-        steps.step("scanning")
-        table = crisis_alerts(
-            msgs,
-            customers=f["customers"],
-            customer360=f["customer360"],
-            since=since_at,
-            until=until,
-        )
-        rows = table.to_dicts()
-        rp.save_result("voc.alerts", {"since": str(since_at), "until": until}, rows)
+    with Steps(1, as_json) as steps:
+        rows = rp.alerts(since, until, days)
         steps.step("done")
     if as_json:
         print_json(rows)
