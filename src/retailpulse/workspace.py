@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 import sqlalchemy as sa
 
+import retailpulse.workspace_customers as wc
 from retailpulse.listen.export import export_kind
 from retailpulse.listen.importer import ImportReport, Progress, import_file
 from retailpulse.schema import KINDS, get_kind
@@ -28,7 +29,7 @@ from retailpulse.store import tables
 from retailpulse.store.database import Database
 
 #: The steps ``Workspace.refresh`` runs, in order (method names).
-PIPELINE: tuple[str, ...] = ()
+PIPELINE: tuple[str, ...] = ("understand_customers",)
 
 
 class Workspace:
@@ -37,6 +38,7 @@ class Workspace:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
+        self._cache: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"<Workspace {self.db.safe_url}>"
@@ -62,6 +64,7 @@ class Workspace:
         progress: Progress | None = None,
     ) -> ImportReport:
         """Import one file of records of ``kind``; see :func:`listen.importer.import_file`."""
+        self._cache.clear()
         return import_file(
             self.db,
             kind,
@@ -141,6 +144,27 @@ class Workspace:
             "needs_enrichment": max(counts["messages"] - enriched, 0),
             "recent_imports": [dict(r) for r in runs],
         }
+
+    # -- understand: customers (see workspace_customers) -----------------------------
+    def customer_predictions(self) -> tuple[pl.DataFrame | None, dict[str, Any]]:
+        """CLV, P(alive) and expected purchases per customer, or None with the reason."""
+        return wc.customer_predictions(self)
+
+    def customer360(self) -> pl.DataFrame:
+        """The 360 frame: one row per customer."""
+        return wc.customer360(self)
+
+    def customer(self, customer_id: str) -> dict[str, Any]:
+        """The 360 row of one customer."""
+        return wc.customer(self, customer_id)
+
+    def segments(self, as_of: str | None = None) -> dict[str, Any]:
+        """Segments, CLV fit and loyalty per segment (stored as 'customers.segments')."""
+        return wc.segments(self, as_of)
+
+    def understand_customers(self) -> str:
+        """Pipeline step: segments, CLV and loyalty."""
+        return wc.understand_customers(self)
 
     # -- the pipeline -----------------------------------------------------------------
     def refresh(self, progress: Callable[[str], None] | None = None) -> list[str]:

@@ -34,6 +34,7 @@ _PLATFORM_PREFIX = {
     "review": "rv",
     "email": "em",
     "web": "web",
+    "youtube": "yt",
 }
 
 
@@ -96,10 +97,13 @@ def draw_population(rng: np.random.Generator, n: int) -> Population:
     plat = np.full(n, "", dtype=object)
     for code in REGION_CODES:
         idx = np.flatnonzero(has_acc & (region == code))
-        plats = [p for p, _ in REGIONS[code].platforms if p not in ("email", "web", "review")]
+        plats = [
+            p for p, _ in REGIONS[code].platforms if p not in ("email", "web", "review", "blog")
+        ]
         shares = np.array([s for p, s in REGIONS[code].platforms if p in plats])
         plat[idx] = _choice(rng, plats, shares, len(idx))
-    serial = rng.integers(10_000_000, 99_999_999, n)
+    # a permutation of 8-digit numbers: every account id is distinct, none reveals its owner
+    serial = 10_000_000 + (np.arange(n, dtype=np.int64) * 40_353_607 + 12_345) % 90_000_000
     author = np.asarray(
         [
             f"{_PLATFORM_PREFIX[p]}_{s}" if p else ""
