@@ -225,3 +225,13 @@ def test_integer_sort_path_equals_the_group_by_path(
         assert fast[col].to_list() == slow[col].to_list(), col
     diff = (fast["monetary_value"] - slow["monetary_value"]).abs().max()
     assert diff is not None and diff < 1e-9
+
+
+def test_huge_unsigned_ids_take_the_group_by_path() -> None:
+    tx = pl.DataFrame(
+        {"c": [2**63 + 5, 2**63 + 5, 7], "t": ["2024-01-01", "2024-01-03", "2024-01-02"]},
+        schema={"c": pl.UInt64, "t": pl.String},
+    )
+    s = rfm_summary(tx, "c", "t")
+    assert s["c"].to_list() == [7, 2**63 + 5]
+    assert s["frequency"].to_list() == [0.0, 1.0]

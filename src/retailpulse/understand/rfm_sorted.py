@@ -25,6 +25,8 @@ def aggregate_sorted(
     ids = frame.get_column(customer_col)
     if not ids.dtype.is_integer() or frame.height == 0:
         return None
+    if ids.dtype == pl.UInt64 and (ids.max() or 0) >= 2**62:  # type: ignore[operator]
+        return None
     cust = ids.to_numpy().astype(np.int64, copy=False)
     per = frame.get_column("_p").to_numpy().astype(np.int64, copy=False)
     cmin, pmin = int(cust.min()), int(per.min())
