@@ -46,7 +46,6 @@ DEFAULTS: dict[tuple[str, str], str] = {
 }
 _TRUE = ["true", "t", "yes", "y", "1", "ya", "是", "on"]
 _FALSE = ["false", "f", "no", "n", "0", "tidak", "否", "off"]
-_INT_RE = r"^[+-]?\d+(\.0*)?$"
 
 
 _DTYPES: dict[str, pl.DataType] = {
@@ -71,6 +70,7 @@ def _typed(f: Field, col: pl.Expr) -> tuple[pl.Expr, pl.Expr, str]:
     s = col.cast(pl.Utf8).str.strip_chars()
     if f.type in ("str", "json"):
         if f.choices:
+            # Callers map the few distinct spellings first (see _choice_map); this is the rule.
             norm = s.str.to_lowercase().str.replace_all(r"[\s-]+", "_")
             aliases = CHOICE_ALIASES.get(f.name, {})
             mapped = norm.replace(aliases) if aliases else norm
@@ -81,9 +81,12 @@ def _typed(f: Field, col: pl.Expr) -> tuple[pl.Expr, pl.Expr, str]:
     if f.type == "text":
         return col.cast(pl.Utf8).str.replace_all("\x00", ""), pl.lit(False), ""
     if f.type == "int":
-        ok = s.str.contains(_INT_RE)
-        value: pl.Expr = pl.when(ok).then(s.str.replace(r"\.0*$", "").cast(pl.Int64, strict=False))
-        return value, s.is_not_null() & (~ok | value.is_null()), "must be a whole number"
+        as_float = s.cast(pl.Float64, strict=False)
+        whole = (as_float == as_float.floor()) & (as_float.abs() < 2**53)
+        value: pl.Expr = pl.coalesce(
+            s.cast(pl.Int64, strict=False), pl.when(whole).then(as_float.cast(pl.Int64))
+        )
+        return value, s.is_not_null() & value.is_null(), "must be a whole number"
     if f.type == "float":
         value = s.str.replace(r"^([+-]?\d+),(\d+)$", "$1.$2").cast(pl.Float64, strict=False)
         bad = s.is_not_null() & (value.is_null() | value.is_nan() | value.is_infinite())
@@ -97,6 +100,18 @@ def _typed(f: Field, col: pl.Expr) -> tuple[pl.Expr, pl.Expr, str]:
         bad = col.is_not_null() & value.is_null()
         return value, bad, "is not an ISO 8601 date-time (e.g. 2024-05-01T10:30:00+07:00)"
     raise ValueError(f.type)
+
+
+def _choice(f: Field, col: pl.Expr, frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr, str]:
+    """A choice field: normalise each distinct spelling once, then look every row up."""
+    distinct = frame.select(col.cast(pl.Utf8).unique().alias("v")).drop_nulls()
+    value, _, reason = _typed(f, pl.col("v"))
+    table = distinct.with_columns(value.alias("canonical"))
+    valid = table.filter(pl.col("canonical").is_in(list(f.choices)))
+    mapping = dict(zip(valid["v"].to_list(), valid["canonical"].to_list(), strict=True))
+    raw = col.cast(pl.Utf8)
+    mapped = raw.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+    return mapped, raw.is_not_null() & mapped.is_null(), reason
 
 
 def validate(kind: RecordKind, frame: pl.DataFrame) -> Validated:
@@ -114,7 +129,10 @@ def validate(kind: RecordKind, frame: pl.DataFrame) -> Validated:
             col = pl.when(col.str.strip_chars() == "").then(None).otherwise(col)
         if default is not None:
             col = col.fill_null(pl.lit(default))
-        value, bad, reason = _typed(f, col)
+        if f.choices:
+            value, bad, reason = _choice(f, col, frame)
+        else:
+            value, bad, reason = _typed(f, col)
         exprs.append(value.alias(f.name))
         if reason:
             checks.append((f.name, bad, f"'{f.name}' {reason}"))
@@ -131,9 +149,11 @@ def validate(kind: RecordKind, frame: pl.DataFrame) -> Validated:
     exprs.append(pl.col("raw") if "raw" in frame.columns else pl.lit(None, pl.Utf8).alias("raw"))
     flags = [cond.fill_null(False).alias(f"__bad{i}") for i, (_, cond, _) in enumerate(checks)]
     flagged = frame.select([*exprs, *flags])
-    any_bad = pl.any_horizontal([pl.col(f"__bad{i}") for i in range(len(checks))])
-    bad_rows = flagged.filter(any_bad) if checks else flagged.clear()
-    valid = flagged.filter(~any_bad) if checks else flagged
+    if checks:
+        any_bad = pl.any_horizontal([pl.col(f"__bad{i}") for i in range(len(checks))])
+        bad_rows, valid = flagged.filter(any_bad), flagged.filter(~any_bad)
+    else:
+        bad_rows, valid = flagged.clear(), flagged
     valid = valid.select([ROW, *kind.field_names, "raw"])
     if bad_rows.height == 0:
         return Validated(valid=valid, errors=pl.DataFrame(schema=ERROR_SCHEMA))
