@@ -343,7 +343,7 @@ def prioritise(
     ).with_columns(
         pl.sum_horizontal([f"points_{name}" for name in COMPONENTS]).round(1).alias("priority")
     )
-    return scored.drop("_static", "_clv_rank", "_tier", "_p_alive").sort(
+    return scored.drop("_static", "_clv_rank").rename({"_tier": "tier", "_p_alive": "p_alive"}).sort(
         ["priority", "opened_at"], descending=[True, False]
     )
 

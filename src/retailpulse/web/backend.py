@@ -1,0 +1,76 @@
+"""What the web app reads from: the Workspace when there is one, else the store directly.
+
+Analysis results (questions, segments, CLV, alerts...) are produced by other layers and kept
+by the Workspace. The app asks for them by name and shows "not computed yet: run ..." when a
+result is absent, so pages fill in as enrichment and understanding land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from retailpulse.settings import Settings
+from retailpulse.store.database import Database
+
+#: Result name → the command that computes it (shown on pages when the result is missing).
+RESULT_COMMANDS: dict[str, str] = {
+    "questions": "retailpulse understand questions",
+    "segments": "retailpulse understand segments",
+    "customer_values": "retailpulse understand clv",
+    "loyalty": "retailpulse understand loyalty",
+    "satisfaction": "retailpulse understand satisfaction",
+    "needs": "retailpulse understand needs",
+    "topics": "retailpulse understand topics",
+    "drivers": "retailpulse understand drivers",
+    "alerts": "retailpulse understand crisis",
+    "points": "retailpulse mobilize points",
+    "enrichment": "retailpulse enrich",
+}
+
+
+@dataclass
+class Backend:
+    """The app's handle on data: a database, optionally a Workspace, and the settings."""
+
+    db: Database
+    settings: Settings
+    workspace: Any = None
+
+    def result(self, name: str) -> Any:
+        """The payload of a computed result, or None when it has not been computed."""
+        ws = self.workspace
+        method = getattr(ws, name, None) if ws is not None else None
+        if callable(method) and name not in {"messages"}:
+            try:
+                value = method()
+            except Exception:  # a result that cannot be computed yet reads as absent
+                value = None
+            if value is not None:
+                return value.to_dicts() if isinstance(value, pl.DataFrame) else value
+        loaded = self.db.load_result(name)
+        return None if loaded is None else loaded["payload"]
+
+    def result_meta(self, name: str) -> dict[str, Any] | None:
+        loaded = self.db.load_result(name)
+        if loaded is None:
+            return None
+        return {"params": loaded["params"], "created_at": loaded["created_at"]}
+
+    def customer_values(self) -> pl.DataFrame | None:
+        """customer_id, clv, tier, p_alive: from the CLV result, else tiers from customers."""
+        payload = self.result("customer_values")
+        if isinstance(payload, list) and payload:
+            return pl.DataFrame(payload, infer_schema_length=None)
+        if isinstance(payload, dict) and payload.get("customer_id"):
+            return pl.DataFrame(payload)
+        from retailpulse.web import queries
+
+        return queries.customer_tiers(self.db)
+
+
+def missing(name: str) -> dict[str, str]:
+    """What a page shows for an absent result."""
+    return {"name": name, "command": RESULT_COMMANDS.get(name, "retailpulse --help")}

@@ -1,0 +1,59 @@
+"""Alerts: crisis signals from the understanding layer and the inbox's overdue SLAs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from retailpulse.store.database import utcnow
+from retailpulse.web import inbox_store
+from retailpulse.web.auth import User
+from retailpulse.web.backend import Backend, missing
+from retailpulse.web.deps import backend, csrf_protect, require
+from retailpulse.web.render import page
+from retailpulse.web.routes.overview import alerts_list
+
+router = APIRouter(dependencies=[Depends(csrf_protect)])
+
+
+def sla_alerts(be: Backend, user: User) -> list[dict[str, Any]]:
+    """Conversations past their first-response target, as alerts."""
+    policy = inbox_store.sla_policy(be.db, float(be.settings.sla_hours))
+    q = inbox_store.queue(be.db, user, be.customer_values(), policy=policy, limit=100_000)
+    if q.is_empty():
+        return []
+    overdue = q.filter(
+        q["first_response_at"].is_null() & (q["minutes_left"] < 0)
+    )
+    if overdue.is_empty():
+        return []
+    worst = overdue.sort("minutes_left").row(0, named=True)
+    return [
+        {
+            "severity": "high" if overdue.height >= 10 else "medium",
+            "title": f"{overdue.height} conversation(s) past their first-response target",
+            "detail": f"The oldest is {-worst['minutes_left'] / 60:.1f} h overdue "
+            f"({worst['platform']}, priority {worst['priority']}).",
+            "link": f"/inbox/{worst['id']}",
+            "at": utcnow(),
+            "source": "inbox",
+        }
+    ]
+
+
+@router.get("/alerts", include_in_schema=False)
+async def alerts(request: Request, user: User = Depends(require("alerts"))) -> Response:
+    be = backend(request)
+    computed = alerts_list(be)
+    return page(
+        request,
+        "alerts.html",
+        {
+            "sla": sla_alerts(be, user),
+            "computed": computed,
+            "computed_missing": missing("alerts") if computed is None else None,
+            "nav": "alerts",
+        },
+    )
