@@ -164,9 +164,7 @@ class Settings(Mapping[str, Any]):
 
     def public(self) -> dict[str, Any]:
         """Values safe to show: secrets masked."""
-        return {
-            k: ("••••" if _BY_NAME[k].secret and v else v) for k, v in self._values.items()
-        }
+        return {k: ("••••" if _BY_NAME[k].secret and v else v) for k, v in self._values.items()}
 
 
 def _setting(name: str) -> Setting:

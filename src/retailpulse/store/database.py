@@ -177,9 +177,7 @@ class Database:
             "created_at": row.created_at,
         }
 
-    def audit(
-        self, actor: str, action: str, target: str | None = None, **details: Any
-    ) -> None:
+    def audit(self, actor: str, action: str, target: str | None = None, **details: Any) -> None:
         with self.begin() as conn:
             conn.execute(
                 sa.insert(tables.audit_log).values(

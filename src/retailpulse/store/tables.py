@@ -8,6 +8,8 @@ Fields marked ``pii`` get a ``<name>_hash`` column holding a keyed hash for matc
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from retailpulse.schema import ENRICHMENT_FIELDS, KINDS, Field, RecordKind
@@ -15,8 +17,8 @@ from retailpulse.schema import ENRICHMENT_FIELDS, KINDS, Field, RecordKind
 metadata = sa.MetaData()
 
 
-def _column_type(f: Field) -> sa.types.TypeEngine[object]:
-    types: dict[str, sa.types.TypeEngine[object]] = {
+def _column_type(f: Field) -> sa.types.TypeEngine[Any]:
+    types: dict[str, sa.types.TypeEngine[Any]] = {
         "str": sa.String(),
         "text": sa.Text(),
         "int": sa.BigInteger(),
@@ -29,9 +31,7 @@ def _column_type(f: Field) -> sa.types.TypeEngine[object]:
 
 
 def _kind_table(kind: RecordKind) -> sa.Table:
-    cols: list[sa.Column[object]] = [
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
-    ]
+    cols: list[sa.Column[Any]] = [sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)]
     for f in kind.fields:
         cols.append(sa.Column(f.name, _column_type(f), nullable=not f.required))
         if f.pii:
