@@ -7,25 +7,21 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from _seed import PASSWORD, make_db, settings
+import retailpulse
+from _web_seed import PASSWORD, seed, settings
 from retailpulse.web import inbox_store
 from retailpulse.web.app import create_app
 
 
-class FakeWorkspace:
-    """What the app needs of a Workspace: ``db`` (results are read from it)."""
-
-    def __init__(self, db):  # type: ignore[no-untyped-def]
-        self.db = db
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    db = make_db(str(tmp_path_factory.mktemp("web") / "web.db"))
-    inbox_store.sync(db)
-    application = create_app(settings(), FakeWorkspace(db))
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
+    ws = retailpulse.open(url, settings=settings())
+    seed(ws.db)
+    inbox_store.sync(ws.db)
+    application = create_app(ws.settings, ws)
     yield application
-    db.close()
+    ws.close()
 
 
 def csrf_of(html: str) -> str:

@@ -107,8 +107,15 @@ def _check_columns(frame: pl.DataFrame, required: tuple[str, ...], where: str) -
 
 
 def _with_optional(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add absent optional columns as nulls and type all-null columns (e.g. from JSON rows)."""
     extra = [pl.lit(None, dtype=t).alias(c) for c, t in _OPTIONAL.items() if c not in frame.columns]
-    return frame.with_columns(extra) if extra else frame
+    frame = frame.with_columns(extra) if extra else frame
+    nulls = [
+        pl.col(c).cast(_OPTIONAL.get(c, pl.Datetime("us")))
+        for c, dtype in frame.schema.items()
+        if dtype == pl.Null and (c in _OPTIONAL or c.endswith("_at"))
+    ]
+    return frame.with_columns(nulls) if nulls else frame
 
 
 def needs_answer(frame: pl.DataFrame) -> pl.Expr:

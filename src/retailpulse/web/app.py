@@ -35,24 +35,13 @@ CSP = (
 )
 
 
-def open_database(url: str) -> Database:
-    """Open the store; create the tables directly when Alembic migrations are not available."""
-    try:
-        import retailpulse.store.migrate  # noqa: F401
-    except ImportError:
-        from retailpulse.store.tables import metadata
-
-        db = Database.open(url, migrate=False)
-        metadata.create_all(db.engine)
-        return db
-    return Database.open(url)
-
-
 def create_app(settings: Settings, workspace: Any = None) -> FastAPI:
-    """Build the app over a Workspace (or, without one, over ``settings.database_url``)."""
-    db: Database = workspace.db if workspace is not None else open_database(
-        settings.database_url
-    )
+    """Build the app over a Workspace (opened on ``settings.database_url`` when not given)."""
+    if workspace is None:
+        from retailpulse.workspace import open as open_workspace
+
+        workspace = open_workspace(settings=settings)
+    db: Database = workspace.db
     app = FastAPI(
         title="retailpulse API",
         version=__version__,

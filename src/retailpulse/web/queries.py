@@ -84,7 +84,11 @@ class StreamFilters:
 
 def latest_message_at(db: Database) -> datetime | None:
     with db.engine.connect() as conn:
-        value = conn.execute(sa.select(sa.func.max(M.c.created_at))).scalar()
+        value = conn.execute(
+            sa.select(sa.func.max(M.c.created_at)).where(
+                sa.func.coalesce(M.c.direction, "inbound") == "inbound"
+            )
+        ).scalar()
     return value if isinstance(value, datetime) else None
 
 
@@ -233,6 +237,16 @@ def thread_messages(
         return [r for r in rows if r["direction"] != "outbound" or r.get("thread_id") is None
                 or r["author_id"] == author_id]
     return stream_by_ids(db, ids)
+
+
+def store_name(db: Database, store_id: str | None) -> str | None:
+    """A store's name for display, else its id."""
+    if not store_id:
+        return None
+    st = TABLES["stores"]
+    with db.engine.connect() as conn:
+        name = conn.execute(sa.select(st.c.name).where(st.c.store_id == store_id)).scalar()
+    return str(name) if name else store_id
 
 
 # -- customers -----------------------------------------------------------------------------

@@ -58,7 +58,8 @@ def conversation_context(be: Backend, cid: int, user: User) -> dict[str, Any]:
                 store = eid
     suggestions = suggest(
         conv.get("intents"), conv.get("language"),
-        {"customer_name": name, "order": order, "store": store, "agent_name": user.name},
+        {"customer_name": name, "order": order, "store": queries.store_name(be.db, store),
+         "agent_name": user.name},
     )
     return {
         "conv": conv,

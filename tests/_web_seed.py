@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from retailpulse.settings import load_settings
 from retailpulse.store.database import Database
-from retailpulse.store.tables import TABLES, message_enrichment, metadata
+from retailpulse.store.tables import TABLES, message_enrichment
 from retailpulse.web import auth
 
 NOW = datetime(2026, 11, 20, 12, 0, 0)
@@ -34,7 +34,6 @@ def _common(i: int) -> dict[str, Any]:
 
 
 def seed(db: Database) -> None:
-    metadata.create_all(db.engine)
     with db.begin() as conn:
         conn.execute(sa.insert(TABLES["stores"]), [
             {"store_id": "S1", "name": "Orchard", "city": "Singapore", **_common(1)},
@@ -121,12 +120,6 @@ def seed(db: Database) -> None:
         ])
     for username, (role, store) in USERS.items():
         auth.create_user(db, username, PASSWORD, role, name=username.title(), store_id=store)
-
-
-def make_db(path: str) -> Database:
-    db = Database.open(f"sqlite:///{path}", migrate=False)
-    seed(db)
-    return db
 
 
 def settings() -> Any:
