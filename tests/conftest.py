@@ -71,3 +71,17 @@ def _no_user_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("RETAILPULSE_") and key != "RETAILPULSE_TEST_DATABASE_URL":
             monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The small demo retailer, built once per session through `retailpulse demo --no-serve`."""
+    from click.testing import CliRunner
+
+    from retailpulse.cli import main
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    url = f"sqlite:///{path}"
+    result = CliRunner().invoke(main, ["demo", "--no-serve", "--db", url])
+    assert result.exit_code == 0, result.output
+    return url

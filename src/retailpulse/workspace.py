@@ -13,7 +13,7 @@ module orchestrates.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,9 @@ from retailpulse.schema import KINDS, get_kind
 from retailpulse.settings import Settings, load_settings
 from retailpulse.store import tables
 from retailpulse.store.database import Database
+
+#: The steps ``Workspace.refresh`` runs, in order (method names).
+PIPELINE: tuple[str, ...] = ()
 
 
 class Workspace:
@@ -138,6 +141,19 @@ class Workspace:
             "needs_enrichment": max(counts["messages"] - enriched, 0),
             "recent_imports": [dict(r) for r in runs],
         }
+
+    # -- the pipeline -----------------------------------------------------------------
+    def refresh(self, progress: Callable[[str], None] | None = None) -> list[str]:
+        """Run every step after import (enrich, understand, ...) and keep the results.
+
+        Returns one summary line per step. Steps are methods listed in :data:`PIPELINE`.
+        """
+        lines = []
+        for name in PIPELINE:
+            if progress:
+                progress(f"running {name}")
+            lines.append(getattr(self, name)())
+        return lines
 
     # -- results ----------------------------------------------------------------------
     def save_result(self, name: str, params: dict[str, Any], payload: Any) -> None:

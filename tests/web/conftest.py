@@ -13,7 +13,7 @@ from retailpulse.web import inbox_store
 from retailpulse.web.app import create_app
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
     ws = retailpulse.open(url, settings=settings())
@@ -57,6 +57,13 @@ def as_user(app):  # type: ignore[no-untyped-def]
     yield make
     for c in clients:
         c.close()
+
+
+@pytest.fixture(scope="session")
+def analyst(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app) as c:
+        login(c, "analyst")
+        yield c
 
 
 @pytest.fixture

@@ -111,9 +111,8 @@ def test_sql_injection_shaped_search_is_harmless(app, as_user) -> None:  # type:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=st.text(max_size=60))
-def test_any_search_text_answers_cleanly(as_user, q: str) -> None:  # type: ignore[no-untyped-def]
-    c, _ = as_user("analyst")
-    r = c.get("/api/v1/messages", params={"q": q})
+def test_any_search_text_answers_cleanly(analyst, q: str) -> None:  # type: ignore[no-untyped-def]
+    r = analyst.get("/api/v1/messages", params={"q": q})
     assert r.status_code == 200
     assert r.json()["ok"] is True
 

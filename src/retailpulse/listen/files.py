@@ -7,6 +7,7 @@ columns are returned as ``bad`` rows with a reason instead of being dropped.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import json
@@ -39,6 +40,10 @@ FORMATS = {
 DELIMITERS = (",", "\t", ";", "|")
 
 csv.field_size_limit(sys.maxsize)
+
+
+class RaggedFile(Exception):
+    """The fast reader met a row it cannot place; read the file again the exact way."""
 
 
 @dataclass
@@ -98,6 +103,18 @@ def _frame(columns: list[str], data: list[list[str | None]], rows: list[int]) ->
     return pl.DataFrame([pl.Series(ROW, rows, dtype=pl.Int64), *series])
 
 
+def _rows_frame(columns: list[str], records: list[list[str]], rows: list[int]) -> pl.DataFrame:
+    """Row-major string records → frame; empty cells become null."""
+    names = [f"c{i}" for i in range(len(columns))]
+    frame = pl.DataFrame(records, schema={n: pl.Utf8 for n in names}, orient="row").select(
+        [
+            pl.when(pl.col(n) == "").then(None).otherwise(pl.col(n)).alias(c)
+            for n, c in zip(names, columns, strict=True)
+        ]
+    )
+    return frame.insert_column(0, pl.Series(ROW, rows, dtype=pl.Int64))
+
+
 def sniff_delimiter(header: str) -> str:
     counts = {d: 0 for d in DELIMITERS}
     quoted = False
@@ -110,7 +127,87 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _open_delimited(path: Path, fmt: str, delimiter: str | None, encoding: str | None) -> TableFile:
+def _clean_utf8(path: Path) -> bool:
+    """True when the whole file is valid UTF-8 without NUL bytes (the fast reader's domain)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as f:
+        while block := f.read(16 << 20):
+            if b"\x00" in block:
+                return False
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return False
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _arrow_reader(
+    path: Path, table: TableFile, columns: list[str], delimiter: str, bom: bool
+) -> Callable[[int], Iterator[Chunk]]:
+    """Chunks from pyarrow's CSV reader; raises RaggedFile on the first malformed row."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(len(columns))]
+    ragged: list[int] = []
+
+    def handler(_row: Any) -> str:
+        ragged.append(1)
+        return "skip"
+
+    def read(chunk_rows: int) -> Iterator[Chunk]:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                block_size=8 << 20,
+                use_threads=True,
+                column_names=names,
+                skip_rows=1,
+                encoding="utf-8",
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=handler
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+        start = 0
+        for batch in reader:
+            if ragged:
+                raise RaggedFile(str(path))
+            frame = pl.from_arrow(batch)
+            assert isinstance(frame, pl.DataFrame)
+            frame = frame.rename(dict(zip(names, columns, strict=True)))
+            for offset in range(0, frame.height, chunk_rows):
+                part = frame.slice(offset, chunk_rows)
+                n = part.height
+                part = part.insert_column(
+                    0, pl.Series(ROW, range(start + 1, start + n + 1), dtype=pl.Int64)
+                )
+                start += n
+                assert table.decode is not None
+                table.decode.bytes_read = min(
+                    table.size, int(table.decode.bytes_read + batch.nbytes * n / batch.num_rows)
+                )
+                yield Chunk(part)
+        if ragged:
+            raise RaggedFile(str(path))
+        assert table.decode is not None
+        table.decode.bytes_read = table.size
+
+    return read
+
+
+def _open_delimited(
+    path: Path, fmt: str, delimiter: str | None, encoding: str | None, fast: bool = True
+) -> TableFile:
     report = open_report(path, encoding)
     lines = iter_lines(path, report)
     header_line = next(lines, None)
@@ -121,19 +218,31 @@ def _open_delimited(path: Path, fmt: str, delimiter: str | None, encoding: str |
     header = next(csv.reader([header_line], delimiter=delimiter))
     columns = [h.strip() for h in header]
     table = TableFile(path, fmt, columns, delimiter, report, path.stat().st_size)
+    if (
+        fast
+        and report.encoding == "utf-8"
+        and len(set(columns)) == len(columns)
+        and _clean_utf8(path)
+    ):
+        table._reader = _arrow_reader(path, table, columns, delimiter, report.bom)
+        return table
 
     def read(chunk_rows: int) -> Iterator[Chunk]:
         reader = csv.reader(lines, delimiter=delimiter, strict=False)
         width = len(columns)
-        data: list[list[str | None]] = [[] for _ in columns]
+        records: list[list[str]] = []
         rows: list[int] = []
         bad: list[BadRow] = []
         n = 0
         for record in reader:
-            if not record or (len(record) == 1 and not record[0].strip()):
+            if len(record) == width:
+                n += 1
+                records.append(record)
+                rows.append(n)
+            elif not record or (len(record) == 1 and not record[0].strip()):
                 continue
-            n += 1
-            if len(record) != width:
+            else:
+                n += 1
                 bad.append(
                     BadRow(
                         n,
@@ -142,15 +251,11 @@ def _open_delimited(path: Path, fmt: str, delimiter: str | None, encoding: str |
                         delimiter.join(record),
                     )
                 )
-            else:
-                rows.append(n)
-                for i, v in enumerate(record):
-                    data[i].append(v if v != "" else None)
             if len(rows) + len(bad) >= chunk_rows:
-                yield Chunk(_frame(columns, data, rows), bad)
-                data, rows, bad = [[] for _ in columns], [], []
+                yield Chunk(_rows_frame(columns, records, rows), bad)
+                records, rows, bad = [], [], []
         if rows or bad:
-            yield Chunk(_frame(columns, data, rows), bad)
+            yield Chunk(_rows_frame(columns, records, rows), bad)
 
     table._reader = read
     return table
@@ -284,8 +389,14 @@ def open_table(
     delimiter: str | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
+    fast: bool = True,
 ) -> TableFile:
-    """Open an input file for chunked reading; the format comes from the suffix unless given."""
+    """Open an input file for chunked reading; the format comes from the suffix unless given.
+
+    Clean UTF-8 delimited files go through pyarrow's CSV reader; should it meet a malformed
+    row it raises :class:`RaggedFile` and the caller opens the file again with ``fast=False``,
+    the exact line-by-line reader that quarantines such rows with their row numbers.
+    """
     p = Path(path)
     if not p.exists():
         raise InputError(f"The file {p} does not exist. Check the path.")
@@ -300,7 +411,7 @@ def open_table(
     if p.stat().st_size == 0:
         raise InputError(f"{p} is empty: it needs a header row and at least one data row.")
     if fmt in ("csv", "tsv"):
-        return _open_delimited(p, fmt, delimiter, encoding)
+        return _open_delimited(p, fmt, delimiter, encoding, fast)
     if fmt == "jsonl":
         return _open_jsonl(p, encoding)
     if fmt == "parquet":

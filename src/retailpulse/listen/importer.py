@@ -25,7 +25,7 @@ import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
-from retailpulse.listen.files import ROW, Chunk, open_table
+from retailpulse.listen.files import ROW, Chunk, RaggedFile, open_table
 from retailpulse.listen.mapping import resolve_columns
 from retailpulse.listen.quarantine import QuarantineWriter
 from retailpulse.listen.validate import validate
@@ -142,9 +142,38 @@ def import_file(
     spool = Path(tempfile.mkdtemp(prefix="retailpulse-import-"))
     run_id = _start_run(db, k.name, str(path))
     try:
-        parts, rows, hashes = _read_pass(
-            k, table.chunks(batch_size), table, mapping, key, quarantine, spool, report, progress
-        )
+        try:
+            parts, rows, hashes = _read_pass(
+                k,
+                table.chunks(batch_size),
+                table,
+                mapping,
+                key,
+                quarantine,
+                spool,
+                report,
+                progress,
+            )
+        except RaggedFile:
+            # A malformed row: read again with the exact reader (nothing was written yet).
+            quarantine.reset()
+            shutil.rmtree(spool, ignore_errors=True)
+            spool.mkdir()
+            report.rows_read = 0
+            table = open_table(
+                path, format=format, delimiter=table.delimiter, encoding=encoding, fast=False
+            )
+            parts, rows, hashes = _read_pass(
+                k,
+                table.chunks(batch_size),
+                table,
+                mapping,
+                key,
+                quarantine,
+                spool,
+                report,
+                progress,
+            )
         report.encoding = table.decode.encoding if table.decode else None
         if table.decode:
             report.warnings += table.decode.warnings()

@@ -75,6 +75,14 @@ class QuarantineWriter:
             )
         self.rows += len(superseded)
 
+    def reset(self) -> None:
+        """Forget everything written so far (the file is read again from the start)."""
+        self.close()
+        self._file = None
+        self._writer = None
+        self.rows = 0
+        self.path.unlink(missing_ok=True)
+
     def close(self) -> None:
         if self._file is not None:
             self._file.close()

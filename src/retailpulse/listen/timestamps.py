@@ -27,6 +27,7 @@ _WITH_TIME = (
 )
 
 UTC = "UTC"
+_FAST = "%Y-%m-%dT%H:%M:%S%.f%z"  # what most exports write: 2024-03-01T10:00:00+07:00
 
 
 def parse_timestamps(values: pl.Series) -> pl.Series:
@@ -37,6 +38,16 @@ def parse_timestamps(values: pl.Series) -> pl.Series:
         return out.dt.cast_time_unit("us")
     if values.dtype == pl.Date:
         return values.cast(pl.Datetime("us")).dt.replace_time_zone(UTC)
+    text = values.cast(pl.Utf8)
+    fast = text.str.strptime(pl.Datetime("us", UTC), _FAST, strict=False)
+    todo = fast.is_null() & text.is_not_null()
+    if not todo.any():
+        return fast.alias(values.name)
+    slow = _parse_general(text.filter(todo))
+    return fast.scatter(todo.arg_true(), slow).alias(values.name)
+
+
+def _parse_general(values: pl.Series) -> pl.Series:
     s = (
         values.cast(pl.Utf8)
         .str.strip_chars()

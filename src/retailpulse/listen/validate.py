@@ -49,6 +49,17 @@ _FALSE = ["false", "f", "no", "n", "0", "tidak", "否", "off"]
 _INT_RE = r"^[+-]?\d+(\.0*)?$"
 
 
+_DTYPES: dict[str, pl.DataType] = {
+    "str": pl.Utf8(),
+    "text": pl.Utf8(),
+    "json": pl.Utf8(),
+    "int": pl.Int64(),
+    "float": pl.Float64(),
+    "bool": pl.Boolean(),
+    "datetime": pl.Datetime("us", "UTC"),
+}
+
+
 @dataclass
 class Validated:
     valid: pl.DataFrame
@@ -90,26 +101,25 @@ def _typed(f: Field, col: pl.Expr) -> tuple[pl.Expr, pl.Expr, str]:
 
 def validate(kind: RecordKind, frame: pl.DataFrame) -> Validated:
     """Split a chunk into typed valid rows and error lines (row, field, reason, value)."""
-    missing = [f.name for f in kind.fields if f.name not in frame.columns]
-    if missing:
-        frame = frame.with_columns([pl.lit(None, dtype=pl.Utf8).alias(m) for m in missing])
     exprs: list[pl.Expr] = [pl.col(ROW)]
-    checks: list[tuple[str, pl.Expr, pl.Expr]] = []
+    checks: list[tuple[str, pl.Expr, str]] = []
     for f in kind.fields:
+        default = DEFAULTS.get((kind.name, f.name))
+        if f.name not in frame.columns:
+            # Absent column: typed nulls (or the default), nothing to check.
+            exprs.append(pl.lit(default, dtype=_DTYPES[f.type]).alias(f.name))
+            continue
         col: pl.Expr = pl.col(f.name)
         if frame.schema[f.name] == pl.Utf8:
             col = pl.when(col.str.strip_chars() == "").then(None).otherwise(col)
-        default = DEFAULTS.get((kind.name, f.name))
         if default is not None:
             col = col.fill_null(pl.lit(default))
         value, bad, reason = _typed(f, col)
         exprs.append(value.alias(f.name))
-        original = col.cast(pl.Utf8)
-        checks.append((f.name, bad, pl.lit(f"'{f.name}' {reason}") if reason else pl.lit("")))
+        if reason:
+            checks.append((f.name, bad, f"'{f.name}' {reason}"))
         if f.required:
-            checks.append(
-                (f.name, value.is_null() & ~bad, pl.lit(f"'{f.name}' is required but empty"))
-            )
+            checks.append((f.name, value.is_null() & ~bad, f"'{f.name}' is required but empty"))
         if f.min is not None or f.max is not None:
             lo = f.min if f.min is not None else float("-inf")
             hi = f.max if f.max is not None else float("inf")
@@ -117,31 +127,30 @@ def validate(kind: RecordKind, frame: pl.DataFrame) -> Validated:
             msg = f"'{f.name}' must be between {lo:g} and {hi:g}"
             if f.max is None:
                 msg = f"'{f.name}' must be at least {lo:g}"
-            checks.append((f.name, out & ~bad, pl.lit(msg)))
-        exprs.append(original.alias(f"__orig_{f.name}"))
-    if "raw" in frame.columns:
-        exprs.append(pl.col("raw"))
-    else:
-        exprs.append(pl.lit(None, dtype=pl.Utf8).alias("raw"))
-    bad_cols = [
-        pl.when(cond).then(reason).otherwise(None).alias(f"__bad{i}")
-        for i, (_, cond, reason) in enumerate(checks)
-    ]
-    flagged = frame.select([*exprs, *bad_cols])
+            checks.append((f.name, out & ~bad, msg))
+    exprs.append(pl.col("raw") if "raw" in frame.columns else pl.lit(None, pl.Utf8).alias("raw"))
+    flags = [cond.fill_null(False).alias(f"__bad{i}") for i, (_, cond, _) in enumerate(checks)]
+    flagged = frame.select([*exprs, *flags])
+    any_bad = pl.any_horizontal([pl.col(f"__bad{i}") for i in range(len(checks))])
+    bad_rows = flagged.filter(any_bad) if checks else flagged.clear()
+    valid = flagged.filter(~any_bad) if checks else flagged
+    valid = valid.select([ROW, *kind.field_names, "raw"])
+    if bad_rows.height == 0:
+        return Validated(valid=valid, errors=pl.DataFrame(schema=ERROR_SCHEMA))
+    originals = frame.filter(pl.col(ROW).is_in(bad_rows.get_column(ROW).implode()))
     parts = []
-    for i, (name, _, _) in enumerate(checks):
-        hit = flagged.filter(pl.col(f"__bad{i}").is_not_null())
+    for i, (name, _, reason) in enumerate(checks):
+        hit = bad_rows.filter(pl.col(f"__bad{i}")).select(ROW)
         if hit.height:
             parts.append(
-                hit.select(
+                hit.join(
+                    originals.select(ROW, pl.col(name).cast(pl.Utf8).alias("value")), on=ROW
+                ).select(
                     pl.col(ROW).alias("row"),
                     pl.lit(name).alias("field"),
-                    pl.col(f"__bad{i}").alias("reason"),
-                    pl.col(f"__orig_{name}").alias("value"),
+                    pl.lit(reason).alias("reason"),
+                    pl.col("value"),
                 )
             )
-    errors = pl.concat(parts).sort("row") if parts else pl.DataFrame(schema=ERROR_SCHEMA)
-    valid = flagged.filter(~pl.col(ROW).is_in(errors.get_column("row").implode())).select(
-        [ROW, *kind.field_names, "raw"]
-    )
+    errors = pl.concat(parts).sort("row", maintain_order=True)
     return Validated(valid=valid, errors=errors)
