@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from retailpulse.cli.options import db_option, handle_errors, json_option, open_workspace, print_json
 from retailpulse.store.auth_tables import ROLES
+
+
+def serve_workspace(
+    ws: Any, *, host: str | None = None, port: int | None = None, demo: bool = False
+) -> None:
+    """Serve the app over an open Workspace. With ``demo``: sync the inbox, create (or reset)
+    the demo admin and print how to sign in."""
+    import uvicorn
+
+    from retailpulse.web import auth, inbox_store
+    from retailpulse.web.app import create_app
+
+    host = host or ws.settings.host
+    port = port or ws.settings.port
+    url = f"http://{host}:{port}"
+    if demo:
+        counts = inbox_store.sync(ws.db)
+        click.echo(f"Inbox: {counts['created'] + counts['updated']:,} conversations.")
+        password = auth.ensure_demo_admin(ws.db)
+        click.echo(f"Sign in at {url}/login as 'demo' with the password: {password}")
+    elif not auth.list_users(ws.db):
+        click.echo(
+            "No users yet. Add one first: retailpulse users add admin --role admin", err=True
+        )
+    click.echo(f"retailpulse on {url}  (database {ws.db.safe_url}); Ctrl+C stops it.")
+    uvicorn.run(create_app(ws.settings, ws), host=host, port=port, log_level="warning")
 
 
 @click.command()
@@ -15,22 +43,7 @@ from retailpulse.store.auth_tables import ROLES
 @handle_errors
 def serve(host: str | None, port: int | None, db_url: str | None) -> None:
     """Serve the dashboard, inbox and API (http://HOST:PORT)."""
-    import uvicorn
-
-    from retailpulse.web.app import create_app
-
-    ws = open_workspace(db_url)
-    host = host or ws.settings.host
-    port = port or ws.settings.port
-    from retailpulse.web import auth
-
-    if not auth.list_users(ws.db):
-        click.echo(
-            "No users yet. Add one first: retailpulse users add admin --role admin", err=True
-        )
-    click.echo(f"retailpulse on http://{host}:{port}  (database {ws.db.safe_url})")
-    app = create_app(ws.settings, ws)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    serve_workspace(open_workspace(db_url), host=host, port=port)
 
 
 @click.group()

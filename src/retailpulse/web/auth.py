@@ -147,6 +147,38 @@ def create_user(
     return _user(row)
 
 
+def set_password(db: Database, username: str, password: str) -> None:
+    """Replace a user's password (and end their sessions)."""
+    if len(password or "") < MIN_PASSWORD:
+        raise InputError(
+            f"The password must have at least {MIN_PASSWORD} characters. "
+            f"Got {len(password or '')} instead.",
+            field="password",
+        )
+    with db.begin() as conn:
+        uid = conn.execute(sa.select(users.c.id).where(users.c.username == username)).scalar()
+        if uid is None:
+            raise NotFoundError(
+                f"There is no user {username!r}. Add one with `retailpulse users add`."
+            )
+        conn.execute(
+            sa.update(users).where(users.c.id == uid).values(password_hash=_hasher.hash(password))
+        )
+        conn.execute(sa.delete(sessions).where(sessions.c.user_id == uid))
+
+
+def ensure_demo_admin(db: Database, username: str = "demo") -> str:
+    """Create (or reset) the demo admin with a fresh random password; returns the password."""
+    password = secrets.token_urlsafe(9)
+    with db.engine.connect() as conn:
+        exists = conn.execute(sa.select(users.c.id).where(users.c.username == username)).first()
+    if exists:
+        set_password(db, username, password)
+    else:
+        create_user(db, username, password, "admin", name="Demo admin")
+    return password
+
+
 def list_users(db: Database) -> list[User]:
     with db.engine.connect() as conn:
         rows = conn.execute(sa.select(users).where(users.c.active).order_by(users.c.username))
