@@ -47,3 +47,16 @@ def test_bulk_resolve_and_export(app, as_user) -> None:  # type: ignore[no-untyp
     assert not left & set(ids)
     csv = c.get("/inbox/export.csv").text
     assert "Sorry! — team" in csv.splitlines()[-1] or "Sorry! — team" in csv
+
+
+def test_queue_candidates_give_the_same_top_as_scoring_everything(app) -> None:  # type: ignore[no-untyped-def]
+    from retailpulse.web import auth
+
+    db = app.state.backend.db
+    admin = next(u for u in auth.list_users(db) if u.username == "admin")
+    policy = inbox_store.sla_policy(db, 4.0)
+    values = app.state.backend.customer_values()
+    full = inbox_store.queue(db, admin, values, policy=policy, status="", limit=1000)
+    for k in (1, 2, 3):
+        top = inbox_store.queue(db, admin, values, policy=policy, status="", limit=k)
+        assert top["id"].to_list() == full["id"].head(k).to_list()

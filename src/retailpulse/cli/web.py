@@ -19,12 +19,14 @@ def serve_workspace(
 
     from retailpulse.web import auth, inbox_store
     from retailpulse.web.app import create_app
+    from retailpulse.web.backend import Backend
 
     host = host or ws.settings.host
     port = port or ws.settings.port
     url = f"http://{host}:{port}"
     if demo:
-        counts = inbox_store.sync(ws.db)
+        values = Backend(ws.db, ws.settings, ws).customer_values()
+        counts = inbox_store.sync(ws.db, customer_values=values)
         click.echo(f"Inbox: {counts['created'] + counts['updated']:,} conversations.")
         password = auth.ensure_demo_admin(ws.db)
         click.echo(f"Sign in at {url}/login as 'demo' with the password: {password}")
@@ -140,10 +142,13 @@ def inbox_sync(days: float, window_hours: float, db_url: str | None, as_json: bo
     from rich.console import Console
 
     from retailpulse.web import inbox_store
+    from retailpulse.web.backend import Backend
 
     ws = open_workspace(db_url)
     with Console(stderr=True).status("Grouping messages into conversations…"):
-        counts = inbox_store.sync(ws.db, days=days, window_hours=window_hours)
+        values = Backend(ws.db, ws.settings, ws).customer_values()
+        counts = inbox_store.sync(ws.db, days=days, window_hours=window_hours,
+                                  customer_values=values)
     ws.db.audit("cli", "inbox.sync", None, **counts)
     if as_json:
         print_json(counts)

@@ -291,7 +291,8 @@ def prioritise(
     ``customer_values`` has ``customer_id``, ``clv``, ``tier`` and ``p_alive`` (any may be
     null or the frame None: unknown customers add nothing for value, tier and churn risk).
     Adds ``points_<component>`` for every component, ``priority``, ``level``, ``sla_hours``,
-    ``due_at`` and ``minutes_left`` (negative when overdue).
+    ``due_at``, ``minutes_left`` (negative when overdue) and ``static_priority`` (the score
+    without its SLA part: the full score is at most ``weights.sla`` points more).
     """
     policy = policy or SlaPolicy()
     weights = weights or PriorityWeights()
@@ -349,6 +350,11 @@ def prioritise(
         [(pl.col(f"c_{name}") * w[name]).round(1).alias(f"points_{name}") for name in COMPONENTS]
     ).with_columns(
         pl.sum_horizontal([f"points_{name}" for name in COMPONENTS]).round(1).alias("priority")
+    )
+    scored = scored.with_columns(
+        pl.sum_horizontal([f"points_{n}" for n in COMPONENTS if n != "sla"])
+        .round(1)
+        .alias("static_priority")
     )
     return scored.drop("_static", "_clv_rank").rename({"_tier": "tier", "_p_alive": "p_alive"}).sort(
         ["priority", "opened_at"], descending=[True, False]

@@ -3,7 +3,9 @@
 A conversation groups the inbound messages that need one answer (a thread, or one author on
 one channel within a window). Its ``key`` is stable across rebuilds so that status, assignee,
 tags and notes survive a re-sync. Priority is computed when the queue is read (SLA time left
-changes by the minute); the inputs that do not change are kept here.
+changes by the minute); the inputs that do not change are kept here, with ``static_priority``
+(the score without its SLA part, at most 10 points less than the full score) so the queue can
+pick its candidates in SQL.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ conversations = sa.Table(
     sa.Column("p_negative", sa.Float),
     sa.Column("emotion", sa.String(20)),
     sa.Column("intents", sa.String(200)),
+    sa.Column("static_priority", sa.Float, nullable=False, server_default="0"),
     sa.Column("status", sa.String(20), nullable=False, server_default="new", index=True),
     sa.Column("assignee_id", sa.Integer, sa.ForeignKey("users.id"), index=True),
     sa.Column("tags", sa.String(500), nullable=False, server_default=""),
@@ -47,6 +50,8 @@ conversations = sa.Table(
     sa.Column("resolved_at", sa.DateTime),
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
+sa.Index("ix_conversations_status_priority", conversations.c.status,
+         conversations.c.static_priority)
 
 conversation_events = sa.Table(
     "conversation_events",

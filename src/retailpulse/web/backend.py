@@ -7,7 +7,8 @@ result is absent, so pages fill in as enrichment and understanding land.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -38,6 +39,8 @@ class Backend:
     db: Database
     settings: Settings
     workspace: Any = None
+    cache_seconds: float = 60.0
+    _cache: dict[str, tuple[float, Any]] = field(default_factory=dict, repr=False)
 
     def result(self, name: str) -> Any:
         """The payload of a computed result, or None when it has not been computed."""
@@ -60,7 +63,17 @@ class Backend:
         return {"params": loaded["params"], "created_at": loaded["created_at"]}
 
     def customer_values(self) -> pl.DataFrame | None:
-        """customer_id, clv, tier, p_alive: from the CLV result, else tiers from customers."""
+        """customer_id, clv, tier, p_alive (kept for ``cache_seconds``; see _customer_values)."""
+        hit = self._cache.get("customer_values")
+        if hit is not None and time.monotonic() - hit[0] < self.cache_seconds:
+            value: pl.DataFrame | None = hit[1]
+            return value
+        value = self._customer_values()
+        self._cache["customer_values"] = (time.monotonic(), value)
+        return value
+
+    def _customer_values(self) -> pl.DataFrame | None:
+        """From the CLV result, else the tiers on record (no CLV, no churn risk)."""
         payload = self.result("customer_values")
         if isinstance(payload, list) and payload:
             return pl.DataFrame(payload, infer_schema_length=None)

@@ -85,7 +85,13 @@ def messages_frame(db: Database, since: datetime | None) -> pl.DataFrame:
     return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
 
 
-def sync(db: Database, *, days: float = 30.0, window_hours: float = 48.0) -> dict[str, int]:
+def sync(
+    db: Database,
+    *,
+    days: float = 30.0,
+    window_hours: float = 48.0,
+    customer_values: pl.DataFrame | None = None,
+) -> dict[str, int]:
     """Rebuild conversations from the last ``days`` of messages; keep people's work."""
     with db.engine.connect() as conn:
         latest = conn.execute(sa.select(sa.func.max(M.c.created_at))).scalar()
@@ -94,6 +100,13 @@ def sync(db: Database, *, days: float = 30.0, window_hours: float = 48.0) -> dic
     frame = messages_frame(db, latest - timedelta(days=days))
     convs = build_conversations(frame, window_hours=window_hours)
     now = utcnow()
+    if customer_values is None:
+        from retailpulse.web.queries import customer_tiers
+
+        customer_values = customer_tiers(db)
+    if not convs.is_empty():
+        static = prioritise(convs, customer_values, now=now).select("key", "static_priority")
+        convs = convs.join(static, on="key", how="left")
     created = updated = 0
     with db.begin() as conn:
         existing = {
@@ -106,6 +119,7 @@ def sync(db: Database, *, days: float = 30.0, window_hours: float = 48.0) -> dic
         inserts: list[dict[str, Any]] = []
         for row in convs.iter_rows(named=True):
             values = {c: row.get(c) for c in _SYNC_COLUMNS}
+            values["static_priority"] = row.get("static_priority") or 0.0
             values["updated_at"] = now
             found = existing.get(row["key"])
             if found is None:
@@ -128,7 +142,13 @@ def sync(db: Database, *, days: float = 30.0, window_hours: float = 48.0) -> dic
 
 
 def _frame(rows: list[Any]) -> pl.DataFrame:
-    return pl.DataFrame([dict(r._mapping) for r in rows], infer_schema_length=None)
+    columns = list(rows[0]._mapping.keys())
+    return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row",
+                        infer_schema_length=None)
+
+
+#: How many points the SLA component can add to ``static_priority``.
+_SLA_POINTS = 10.0
 
 
 def queue(
@@ -140,7 +160,7 @@ def queue(
     status: str = "active",
     assignee: str = "",
     now: datetime | None = None,
-    limit: int = 100,
+    limit: int = 50,
 ) -> pl.DataFrame:
     """Open conversations, highest priority first, with every score component."""
     where: list[sa.ColumnElement[bool]] = []
@@ -161,6 +181,17 @@ def queue(
     if user.store_scope:
         where.append(conversations.c.store_id == user.store_scope)
     with db.engine.connect() as conn:
+        # Candidates: the full score is static + at most _SLA_POINTS, so nothing scoring below
+        # (limit-th best static) - _SLA_POINTS can reach the first ``limit`` places.
+        cutoff = conn.execute(
+            sa.select(conversations.c.static_priority)
+            .where(*where)
+            .order_by(conversations.c.static_priority.desc())
+            .offset(limit - 1)
+            .limit(1)
+        ).scalar()
+        if cutoff is not None:
+            where.append(conversations.c.static_priority >= float(cutoff) - _SLA_POINTS)
         rows = conn.execute(sa.select(conversations).where(*where)).all()
     if not rows:
         return pl.DataFrame()
@@ -370,6 +401,36 @@ def pending_replies(db: Database) -> list[dict[str, Any]]:
             .order_by(replies.c.at)
         )
         return [dict(r._mapping) for r in rows]
+
+
+def overdue(db: Database, user: User, policy: SlaPolicy, now: datetime | None = None
+            ) -> dict[str, Any]:
+    """Unanswered open conversations past their first-response target."""
+    now = now or utcnow()
+    floor = now - timedelta(hours=min(
+        policy.target_hours(p, lv) for p in ("x", "review") for lv in ("high", "normal", "low")
+    ))
+    where = [
+        conversations.c.status != "resolved",
+        conversations.c.first_response_at.is_(None),
+        conversations.c.opened_at < floor,
+    ]
+    if user.store_scope:
+        where.append(conversations.c.store_id == user.store_scope)
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(conversations.c.id, conversations.c.platform, conversations.c.opened_at,
+                      conversations.c.static_priority).where(*where)
+        ).all()
+    late = []
+    for r in rows:
+        due = r.opened_at + timedelta(
+            hours=policy.target_hours(r.platform, policy.level(r.static_priority))
+        )
+        if due < now:
+            late.append((due, r.id, r.platform))
+    late.sort()
+    return {"count": len(late), "oldest": late[0] if late else None, "now": now}
 
 
 def response_stats(db: Database, since: datetime, policy: SlaPolicy) -> dict[str, Any]:

@@ -21,22 +21,17 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 def sla_alerts(be: Backend, user: User) -> list[dict[str, Any]]:
     """Conversations past their first-response target, as alerts."""
     policy = inbox_store.sla_policy(be.db, float(be.settings.sla_hours))
-    q = inbox_store.queue(be.db, user, be.customer_values(), policy=policy, limit=100_000)
-    if q.is_empty():
+    late = inbox_store.overdue(be.db, user, policy)
+    if not late["count"]:
         return []
-    overdue = q.filter(
-        q["first_response_at"].is_null() & (q["minutes_left"] < 0)
-    )
-    if overdue.is_empty():
-        return []
-    worst = overdue.sort("minutes_left").row(0, named=True)
+    due, cid, platform = late["oldest"]
+    hours = (late["now"] - due).total_seconds() / 3600
     return [
         {
-            "severity": "high" if overdue.height >= 10 else "medium",
-            "title": f"{overdue.height} conversation(s) past their first-response target",
-            "detail": f"The oldest is {-worst['minutes_left'] / 60:.1f} h overdue "
-            f"({worst['platform']}, priority {worst['priority']}).",
-            "link": f"/inbox/{worst['id']}",
+            "severity": "high" if late["count"] >= 10 else "medium",
+            "title": f"{late['count']} conversation(s) past their first-response target",
+            "detail": f"The oldest is {hours:.1f} h overdue ({platform}).",
+            "link": f"/inbox/{cid}",
             "at": utcnow(),
             "source": "inbox",
         }

@@ -116,7 +116,7 @@ async def conversation(
 @router.post("/inbox/sync", include_in_schema=False)
 async def sync(request: Request, user: User = Depends(require("inbox_act"))) -> Response:
     be = backend(request)
-    counts = inbox_store.sync(be.db)
+    counts = inbox_store.sync(be.db, customer_values=be.customer_values())
     be.db.audit(user.username, "inbox.sync", None, **counts)
     return RedirectResponse("/inbox", status_code=303)
 
