@@ -36,13 +36,42 @@ import httpx
 
 BIN = Path(sys.executable).parent
 PLATFORMS = ["facebook", "instagram", "tiktok", "x", "weibo", "wechat", "review"]
-WORDS = ("delivery late again refund please staff helpful size fits promo diskon harga mahal "
-         "pengiriman lama barangnya bagus 快递太慢了 质量很好 客服 很好 stock habis").split()
+WORDS = [
+    "delivery",
+    "late",
+    "again",
+    "refund",
+    "please",
+    "staff",
+    "helpful",
+    "size",
+    "fits",
+    "promo",
+    "diskon",
+    "harga",
+    "mahal",
+    "pengiriman",
+    "lama",
+    "barangnya",
+    "bagus",
+    "快递太慢了",
+    "质量很好",
+    "客服",
+    "很好",
+    "stock",
+    "habis",
+]
 SENT = ["negative", "neutral", "positive"]
 EMO = ["anger", "joy", "none", "sadness", "love", "surprise", "fear"]
 INTENTS = ["complaint", "question", "praise", "", "request", "purchase_intent", ""]
-ASPECTS = ["delivery:negative", "price:negative", "service:positive", "product_quality:positive",
-           "", "availability:neutral"]
+ASPECTS = [
+    "delivery:negative",
+    "price:negative",
+    "service:positive",
+    "product_quality:positive",
+    "",
+    "availability:neutral",
+]
 
 
 def build(path: Path, n_msgs: int, n_cust: int) -> None:
@@ -67,29 +96,72 @@ def build(path: Path, n_msgs: int, n_cust: int) -> None:
     con.executemany(
         "INSERT INTO customers (customer_id, name, tier, home_store, row_hash, imported_at, "
         "updated_at) VALUES (?,?,?,?,?,?,?)",
-        [(f"C{i}", f"Customer {i}", rng.choice(["none", "bronze", "silver", "gold", "platinum"]),
-          f"S{i % 20}", h(i), stamp, stamp) for i in range(n_cust)],
+        [
+            (
+                f"C{i}",
+                f"Customer {i}",
+                rng.choice(["none", "bronze", "silver", "gold", "platinum"]),
+                f"S{i % 20}",
+                h(i),
+                stamp,
+                stamp,
+            )
+            for i in range(n_cust)
+        ],
     )
     n_authors = max(n_msgs // 8, 1)
     con.executemany(
         "INSERT INTO identities (customer_id, platform, author_id, method, consent, linked_at, "
         "row_hash, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-        [(f"C{a % n_cust}", PLATFORMS[a % len(PLATFORMS)], f"a{a}", "login", 1, stamp, h(a),
-          stamp, stamp) for a in range(0, n_authors, 3)],
+        [
+            (
+                f"C{a % n_cust}",
+                PLATFORMS[a % len(PLATFORMS)],
+                f"a{a}",
+                "login",
+                1,
+                stamp,
+                h(a),
+                stamp,
+                stamp,
+            )
+            for a in range(0, n_authors, 3)
+        ],
     )
     con.executemany(
         "INSERT INTO transactions (order_id, customer_id, created_at, store_id, channel, total, "
         "row_hash, imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-        [(f"O{i}", f"C{rng.randrange(n_cust)}",
-          (now - timedelta(days=rng.random() * 365)).isoformat(" "), f"S{i % 20}", "store",
-          round(rng.uniform(5, 300), 2), h(i), stamp, stamp) for i in range(n_cust * 3)],
+        [
+            (
+                f"O{i}",
+                f"C{rng.randrange(n_cust)}",
+                (now - timedelta(days=rng.random() * 365)).isoformat(" "),
+                f"S{i % 20}",
+                "store",
+                round(rng.uniform(5, 300), 2),
+                h(i),
+                stamp,
+                stamp,
+            )
+            for i in range(n_cust * 3)
+        ],
     )
     con.executemany(
         "INSERT INTO surveys (response_id, customer_id, created_at, nps, csat, row_hash, "
         "imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-        [(f"R{i}", f"C{rng.randrange(n_cust)}",
-          (now - timedelta(days=rng.random() * 90)).isoformat(" "), rng.randrange(11),
-          rng.randrange(1, 6), h(i), stamp, stamp) for i in range(n_cust // 5)],
+        [
+            (
+                f"R{i}",
+                f"C{rng.randrange(n_cust)}",
+                (now - timedelta(days=rng.random() * 90)).isoformat(" "),
+                rng.randrange(11),
+                rng.randrange(1, 6),
+                h(i),
+                stamp,
+                stamp,
+            )
+            for i in range(n_cust // 5)
+        ],
     )
     chunk = 100_000
     for start in range(0, n_msgs, chunk):
@@ -99,20 +171,52 @@ def build(path: Path, n_msgs: int, n_cust: int) -> None:
             plat = PLATFORMS[a % len(PLATFORMS)]
             created = (now - timedelta(minutes=(n_msgs - i) * 525_600 / n_msgs)).isoformat(" ")
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(4, 20)))
-            rows.append((i + 1, plat, f"m{i}", rng.choice(["post", "comment", "dm", "review"]),
-                         "inbound", "@brand", f"a{a}", f"a{a}", rng.randrange(50_000),
-                         None, created, text, h(i), stamp, stamp))
-            enr.append((i + 1, rng.choice(["en", "id", "zh"]), rng.choice(SENT), rng.random(),
-                        rng.choice(EMO), rng.choice(INTENTS), rng.choice(ASPECTS),
-                        f"store:S{rng.randrange(20)}", 0, "bench", stamp))
+            rows.append(
+                (
+                    i + 1,
+                    plat,
+                    f"m{i}",
+                    rng.choice(["post", "comment", "dm", "review"]),
+                    "inbound",
+                    "@brand",
+                    f"a{a}",
+                    f"a{a}",
+                    rng.randrange(50_000),
+                    None,
+                    created,
+                    text,
+                    h(i),
+                    stamp,
+                    stamp,
+                )
+            )
+            enr.append(
+                (
+                    i + 1,
+                    rng.choice(["en", "id", "zh"]),
+                    rng.choice(SENT),
+                    rng.random(),
+                    rng.choice(EMO),
+                    rng.choice(INTENTS),
+                    rng.choice(ASPECTS),
+                    f"store:S{rng.randrange(20)}",
+                    0,
+                    "bench",
+                    stamp,
+                )
+            )
         con.executemany(
             "INSERT INTO messages (id, platform, external_id, kind, direction, account, "
             "author_id, author_handle, author_followers, thread_id, created_at, text, row_hash, "
-            "imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            "imported_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
         con.executemany(
             "INSERT INTO message_enrichment (message_id, language, sentiment, p_negative, "
             "emotion, intents, aspects, entities, is_spam, model_version, enriched_at) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?)", enr)
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            enr,
+        )
         con.commit()
     con.close()
 
@@ -144,21 +248,27 @@ def timed(client: httpx.Client, url: str, repeat: int) -> tuple[float, float, in
         times.append((time.perf_counter() - t0) * 1000)
         status = r.status_code
     times.sort()
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return statistics.median(times), p95, status
 
 
 def load(base: str, token: str, clients: int, duration: float) -> dict[str, float]:
-    paths = ["/api/v1/conversations", "/api/v1/messages", "/api/v1/messages?sentiment=negative",
-             "/api/v1/customers?q=Customer%201", "/api/v1/me"]
+    paths = [
+        "/api/v1/conversations",
+        "/api/v1/messages",
+        "/api/v1/messages?sentiment=negative",
+        "/api/v1/customers?q=Customer%201",
+        "/api/v1/me",
+    ]
     counts = {"ok": 0, "errors": 0}
     lock = threading.Lock()
     stop = time.perf_counter() + duration
     first_error: list[str] = []
 
     def worker(k: int) -> None:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
-                          timeout=60) as c:
+        with httpx.Client(
+            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60
+        ) as c:
             i = k
             while time.perf_counter() < stop:
                 try:
@@ -184,8 +294,11 @@ def load(base: str, token: str, clients: int, duration: float) -> dict[str, floa
     elapsed = time.perf_counter() - t0
     if first_error:
         print("   first error:", first_error[0])
-    return {"requests": counts["ok"] + counts["errors"], "errors": counts["errors"],
-            "rps": (counts["ok"] + counts["errors"]) / elapsed}
+    return {
+        "requests": counts["ok"] + counts["errors"],
+        "errors": counts["errors"],
+        "rps": (counts["ok"] + counts["errors"]) / elapsed,
+    }
 
 
 def main() -> None:
@@ -205,43 +318,74 @@ def main() -> None:
     if not db.exists():
         t0 = time.perf_counter()
         build(db, args.messages, args.customers)
-        print(f"built {args.messages:,} messages / {args.customers:,} customers "
-              f"in {time.perf_counter() - t0:.0f} s")
+        print(
+            f"built {args.messages:,} messages / {args.customers:,} customers "
+            f"in {time.perf_counter() - t0:.0f} s"
+        )
     import retailpulse
     from retailpulse.web import auth, inbox_store
 
     ws = retailpulse.open(url)
     t0 = time.perf_counter()
     counts = inbox_store.sync(ws.db)
-    print(f"inbox sync: {counts['messages']:,} messages → {counts['created'] + counts['updated']:,}"
-          f" conversations in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"inbox sync: {counts['messages']:,} messages → {counts['created'] + counts['updated']:,}"
+        f" conversations in {time.perf_counter() - t0:.1f} s"
+    )
     if not auth.list_users(ws.db):
         auth.create_user(ws.db, "bench", "bench-password", "admin")
     token = auth.create_token(ws.db, auth.list_users(ws.db)[0], "bench")
     ws.close()
 
     port, peer_port = free_port(), free_port()
-    ours = subprocess.Popen([str(BIN / "retailpulse"), "serve", "--db", url, "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ours = subprocess.Popen(
+        [str(BIN / "retailpulse"), "serve", "--db", url, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     peer = None
     if shutil.which("datasette", path=str(BIN)) or (BIN / "datasette").exists():
-        peer = subprocess.Popen([str(BIN / "datasette"), "serve", str(db), "--port",
-                                 str(peer_port), "--setting", "sql_time_limit_ms", "30000"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peer = subprocess.Popen(
+            [
+                str(BIN / "datasette"),
+                "serve",
+                str(db),
+                "--port",
+                str(peer_port),
+                "--setting",
+                "sql_time_limit_ms",
+                "30000",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_up(f"{base}/healthz", ours)
         c = httpx.Client(base_url=base, timeout=120)
         page = c.get("/login").text
         csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
-        c.post("/login", data={"username": "bench", "password": "bench-password",
-                               "csrf_token": csrf})
+        c.post(
+            "/login", data={"username": "bench", "password": "bench-password", "csrf_token": csrf}
+        )
         conv = c.get("/api/v1/conversations").json()["data"]
         cid = conv[0]["id"] if conv else 1
-        pages = ["/", "/listen", "/listen?sentiment=negative&intent=complaint",
-                 "/listen?q=%E8%B4%A8%E9%87%8F", "/listen?q=refund&platform=x", "/inbox",
-                 f"/inbox/{cid}", "/customers", "/customers?q=Customer%2042", "/customers/C42",
-                 "/understand", "/alerts", "/settings", "/api/v1/conversations"]
+        pages = [
+            "/",
+            "/listen",
+            "/listen?sentiment=negative&intent=complaint",
+            "/listen?q=%E8%B4%A8%E9%87%8F",
+            "/listen?q=refund&platform=x",
+            "/inbox",
+            f"/inbox/{cid}",
+            "/customers",
+            "/customers?q=Customer%2042",
+            "/customers/C42",
+            "/understand",
+            "/alerts",
+            "/settings",
+            "/api/v1/conversations",
+        ]
         print(f"\n{'page (signed in, sequential)':<52}{'p50 ms':>9}{'p95 ms':>9}  status")
         for p in pages:
             p50, p95, status = timed(c, p, args.repeat)
@@ -252,13 +396,22 @@ def main() -> None:
             name = db.stem
             print(f"\n{'same question, ours vs datasette':<52}{'p50 ms':>9}{'p95 ms':>9}  status")
             for label, ours_path, peer_path in [
-                ("50 newest messages", "/api/v1/messages",
-                 f"/{name}/messages.json?_size=50&_sort_desc=created_at"),
-                ("text search 'refund' (50)", "/api/v1/messages?q=refund",
-                 f"/{name}/messages.json?_size=50&_sort_desc=created_at&text__contains=refund"),
-                ("text search '质量' (50)", "/api/v1/messages?q=%E8%B4%A8%E9%87%8F",
-                 f"/{name}/messages.json?_size=50&_sort_desc=created_at&"
-                 "text__contains=%E8%B4%A8%E9%87%8F"),
+                (
+                    "50 newest messages",
+                    "/api/v1/messages",
+                    f"/{name}/messages.json?_size=50&_sort_desc=created_at",
+                ),
+                (
+                    "text search 'refund' (50)",
+                    "/api/v1/messages?q=refund",
+                    f"/{name}/messages.json?_size=50&_sort_desc=created_at&text__contains=refund",
+                ),
+                (
+                    "text search '质量' (50)",
+                    "/api/v1/messages?q=%E8%B4%A8%E9%87%8F",
+                    f"/{name}/messages.json?_size=50&_sort_desc=created_at&"
+                    "text__contains=%E8%B4%A8%E9%87%8F",
+                ),
             ]:
                 p50, p95, s1 = timed(c, ours_path, args.repeat)
                 q50, q95, s2 = timed(d, peer_path, args.repeat)
@@ -266,8 +419,10 @@ def main() -> None:
                 print(f"{'datasette   ' + label:<52}{q50:>9.1f}{q95:>9.1f}  {s2}")
         print(f"\n{args.clients} concurrent API clients for {args.duration:.0f} s (bearer token):")
         res = load(base, token, args.clients, args.duration)
-        print(f"   retailpulse: {res['requests']:,} requests, {res['errors']:,} errors, "
-              f"{res['rps']:.0f} req/s")
+        print(
+            f"   retailpulse: {res['requests']:,} requests, {res['errors']:,} errors, "
+            f"{res['rps']:.0f} req/s"
+        )
         if peer is not None:
             name = db.stem
             paths = [f"/{name}/messages.json?_size=50&_sort_desc=created_at"]
@@ -293,8 +448,10 @@ def main() -> None:
             for t in ts:
                 t.join()
             el = time.perf_counter() - t0
-            print(f"   datasette:   {counts['n']:,} requests, {counts['err']:,} errors, "
-                  f"{counts['n'] / el:.0f} req/s (50 newest messages only)")
+            print(
+                f"   datasette:   {counts['n']:,} requests, {counts['err']:,} errors, "
+                f"{counts['n'] / el:.0f} req/s (50 newest messages only)"
+            )
     finally:
         ours.terminate()
         ours.wait(timeout=30)

@@ -42,8 +42,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     inbox_store.sync(ws.db)
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(ws.settings, ws), host="127.0.0.1", port=port,
-                       log_level="warning")
+        uvicorn.Config(
+            create_app(ws.settings, ws), host="127.0.0.1", port=port, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from _web_seed import PASSWORD
 from e2e.conftest import shot
 

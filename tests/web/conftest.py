@@ -33,8 +33,11 @@ def csrf_of(html: str) -> str:
 def login(client: TestClient, username: str) -> str:
     page = client.get("/login")
     token = csrf_of(page.text)
-    r = client.post("/login", data={"username": username, "password": PASSWORD,
-                                    "csrf_token": token, "next": "/"}, follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token, "next": "/"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     return csrf_of(client.get("/account").text)
 

@@ -36,10 +36,18 @@ def test_bearer_token_works_without_csrf_and_can_be_revoked(app, as_user) -> Non
         queue = api.get("/api/v1/conversations", headers=h).json()["data"]
         assert queue and queue[0]["priority"] >= queue[-1]["priority"]
         assert {x["component"] for x in queue[0]["components"]} == {
-            "sentiment", "intent", "value", "tier", "churn", "reach", "sla"}
+            "sentiment",
+            "intent",
+            "value",
+            "tier",
+            "churn",
+            "reach",
+            "sla",
+        }
         cid = queue[0]["id"]
-        r = api.post(f"/api/v1/conversations/{cid}/reply", headers=h,
-                     json={"text": "We are on it."})
+        r = api.post(
+            f"/api/v1/conversations/{cid}/reply", headers=h, json={"text": "We are on it."}
+        )
         assert r.status_code == 201 and r.json()["data"]["delivery_status"] == "to_send"
         conv = api.get(f"/api/v1/conversations/{cid}", headers=h).json()["data"]
         assert conv["conversation"]["status"] == "waiting"
@@ -62,8 +70,10 @@ def test_session_api_post_needs_csrf_header(as_user) -> None:  # type: ignore[no
     c, csrf = as_user("agent")
     cid = c.get("/api/v1/conversations").json()["data"][0]["id"]
     assert c.post(f"/api/v1/conversations/{cid}/resolve").status_code == 403
-    assert c.post(f"/api/v1/conversations/{cid}/resolve",
-                  headers={"x-csrf-token": csrf}).status_code == 200
+    assert (
+        c.post(f"/api/v1/conversations/{cid}/resolve", headers={"x-csrf-token": csrf}).status_code
+        == 200
+    )
 
 
 def test_results_missing_say_which_command(as_user) -> None:  # type: ignore[no-untyped-def]
@@ -72,8 +82,7 @@ def test_results_missing_say_which_command(as_user) -> None:  # type: ignore[no-
     assert r.status_code == 404
     assert "retailpulse understand segments" in r.json()["error"]
     qs = c.get("/api/v1/questions").json()["data"]
-    assert [q["id"] for q in qs] == ["profiles", "behaviour", "satisfaction", "needs",
-                                      "strategies"]
+    assert [q["id"] for q in qs] == ["profiles", "behaviour", "satisfaction", "needs", "strategies"]
 
 
 def test_results_show_when_computed(app, as_user) -> None:  # type: ignore[no-untyped-def]

@@ -58,8 +58,12 @@ def test_anonymous_is_sent_to_login_or_gets_401(app) -> None:  # type: ignore[no
             if r.path in PUBLIC:
                 continue
             for method in r.methods:
-                resp = c.request(method, concrete(r.path, app), follow_redirects=False,
-                                 headers={"x-csrf-token": "x"})
+                resp = c.request(
+                    method,
+                    concrete(r.path, app),
+                    follow_redirects=False,
+                    headers={"x-csrf-token": "x"},
+                )
                 if r.path.startswith("/api/"):
                     assert resp.status_code in (401, 403), (method, r.path)
                     body = resp.json()
@@ -81,8 +85,12 @@ def test_wrong_role_gets_403(app, as_user, username: str) -> None:  # type: igno
         if area is None or role in AREAS[area]:
             continue
         for method in r.methods:
-            resp = c.request(method, concrete(r.path, app), follow_redirects=False,
-                             headers={"x-csrf-token": csrf})
+            resp = c.request(
+                method,
+                concrete(r.path, app),
+                follow_redirects=False,
+                headers={"x-csrf-token": csrf},
+            )
             assert resp.status_code == 403, (username, method, r.path, resp.status_code)
 
 
@@ -141,8 +149,11 @@ def test_session_cookie_flags(app) -> None:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url="https://testserver") as c:
         page = c.get("/login")
         token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text).group(1)  # type: ignore[union-attr]
-        r = c.post("/login", data={"username": "admin", "password": "correct horse battery",
-                                   "csrf_token": token}, follow_redirects=False)
+        r = c.post(
+            "/login",
+            data={"username": "admin", "password": "correct horse battery", "csrf_token": token},
+            follow_redirects=False,
+        )
         cookie = r.headers["set-cookie"].lower()
         assert "httponly" in cookie and "secure" in cookie and "samesite=lax" in cookie
 
@@ -150,5 +161,8 @@ def test_session_cookie_flags(app) -> None:  # type: ignore[no-untyped-def]
 def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
     r = client.get("/login")
     assert "script-src 'self'" in r.headers["content-security-policy"]
-    assert "'unsafe-inline'" not in r.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    assert (
+        "'unsafe-inline'"
+        not in r.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    )
     assert r.headers["x-frame-options"] == "DENY"

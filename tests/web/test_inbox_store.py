@@ -10,8 +10,11 @@ def test_sync_keeps_peoples_work(app, as_user) -> None:  # type: ignore[no-untyp
     db = app.state.backend.db
     c, csrf = as_user("agent")
     cid = c.get("/api/v1/conversations").json()["data"][0]["id"]
-    r = c.post(f"/inbox/{cid}/tags", data={"value": "vip, refund", "csrf_token": csrf},
-               follow_redirects=False)
+    r = c.post(
+        f"/inbox/{cid}/tags",
+        data={"value": "vip, refund", "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     c.post(f"/inbox/{cid}/note", data={"text": "Called the store", "csrf_token": csrf})
     c.post(f"/inbox/{cid}/assign", data={"assignee_id": "me", "csrf_token": csrf})
@@ -40,8 +43,11 @@ def test_bulk_resolve_and_export(app, as_user) -> None:  # type: ignore[no-untyp
     c, csrf = as_user("agent")
     ids = [q["id"] for q in c.get("/api/v1/conversations").json()["data"]][:2]
     c.post(f"/inbox/{ids[0]}/reply", data={"text": "Sorry! — team", "csrf_token": csrf})
-    r = c.post("/inbox/bulk", data={"action": "resolve", "ids": ids, "csrf_token": csrf},
-               follow_redirects=False)
+    r = c.post(
+        "/inbox/bulk",
+        data={"action": "resolve", "ids": ids, "csrf_token": csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     left = {q["id"] for q in c.get("/api/v1/conversations").json()["data"]}
     assert not left & set(ids)

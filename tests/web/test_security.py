@@ -18,8 +18,12 @@ from retailpulse.web.routes import ROUTERS
 
 def test_every_form_post_needs_a_csrf_token(app, as_user) -> None:  # type: ignore[no-untyped-def]
     c, _ = as_user("admin")
-    posts = [r for router in ROUTERS for r in router.routes
-             if isinstance(r, APIRoute) and "POST" in r.methods]
+    posts = [
+        r
+        for router in ROUTERS
+        for r in router.routes
+        if isinstance(r, APIRoute) and "POST" in r.methods
+    ]
     assert len(posts) >= 10
     for r in posts:
         path = r.path.replace("{cid}", "1").replace("{token_id}", "1")
@@ -49,11 +53,16 @@ def test_login_rate_limit(app) -> None:  # type: ignore[no-untyped-def]
         with TestClient(app) as c:
             token = re.search(r'value="([0-9a-f]{64})"', c.get("/login").text).group(1)  # type: ignore[union-attr]
             for _ in range(3):
-                r = c.post("/login", data={"username": "agent", "password": "nope-nope",
-                                           "csrf_token": token})
+                r = c.post(
+                    "/login",
+                    data={"username": "agent", "password": "nope-nope", "csrf_token": token},
+                )
                 assert r.status_code == 401
-            r = c.post("/login", data={"username": "agent", "password": PASSWORD,
-                                       "csrf_token": token}, follow_redirects=False)
+            r = c.post(
+                "/login",
+                data={"username": "agent", "password": PASSWORD, "csrf_token": token},
+                follow_redirects=False,
+            )
             assert r.status_code == 429
             assert "Too many failed sign-ins" in r.text
     finally:
@@ -73,7 +82,7 @@ def test_message_html_is_escaped(as_user) -> None:  # type: ignore[no-untyped-de
     html = c.get("/listen").text
     assert "<script>window.__pwned" not in html
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
-    assert '<img src=x onerror' not in html
+    assert "<img src=x onerror" not in html
     inbox = c.get("/inbox").text
     assert "<script>window.__pwned" not in inbox
 
@@ -86,8 +95,16 @@ def test_rtl_emoji_and_long_text_render(as_user) -> None:  # type: ignore[no-unt
     assert html.count("very long message") >= 3000
 
 
-INJECTIONS = ["' OR 1=1 --", "'; DROP TABLE messages; --", "%", "_", "\\", '" OR ""="',
-              "1; SELECT * FROM users", "%' UNION SELECT password_hash FROM users --"]
+INJECTIONS = [
+    "' OR 1=1 --",
+    "'; DROP TABLE messages; --",
+    "%",
+    "_",
+    "\\",
+    '" OR ""="',
+    "1; SELECT * FROM users",
+    "%' UNION SELECT password_hash FROM users --",
+]
 
 
 def test_sql_injection_shaped_search_is_harmless(app, as_user) -> None:  # type: ignore[no-untyped-def]
@@ -109,7 +126,9 @@ def test_sql_injection_shaped_search_is_harmless(app, as_user) -> None:  # type:
     assert before == after
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(q=st.text(max_size=60))
 def test_any_search_text_answers_cleanly(analyst, q: str) -> None:  # type: ignore[no-untyped-def]
     r = analyst.get("/api/v1/messages", params={"q": q})

@@ -6,7 +6,13 @@ from typing import Any
 
 import click
 
-from retailpulse.cli.options import db_option, handle_errors, json_option, open_workspace, print_json
+from retailpulse.cli.options import (
+    db_option,
+    handle_errors,
+    json_option,
+    open_workspace,
+    print_json,
+)
 from retailpulse.store.auth_tables import ROLES
 
 
@@ -55,19 +61,34 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(ROLES), required=True,
-              help="admin: everything; analyst: read all; agent: inbox; store: own store only.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    required=True,
+    help="admin: everything; analyst: read all; agent: inbox; store: own store only.",
+)
 @click.option("--name", default=None, help="Full name shown in the app.")
 @click.option("--store", "store_id", default=None, help="Store id (required for role 'store').")
-@click.option("--password", default=None,
-              help="Password (8+ characters); asked for when not given.")
-@click.option("--language", type=click.Choice(["en", "id", "zh"]), default="en",
-              show_default=True, help="Language of the user interface.")
+@click.option(
+    "--password", default=None, help="Password (8+ characters); asked for when not given."
+)
+@click.option(
+    "--language",
+    type=click.Choice(["en", "id", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the user interface.",
+)
 @db_option
 @handle_errors
 def users_add(
-    username: str, role: str, name: str | None, store_id: str | None, password: str | None,
-    language: str, db_url: str | None,
+    username: str,
+    role: str,
+    name: str | None,
+    store_id: str | None,
+    password: str | None,
+    language: str,
+    db_url: str | None,
 ) -> None:
     """Add a user who can sign in to the web app."""
     from retailpulse.web import auth
@@ -75,11 +96,14 @@ def users_add(
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     ws = open_workspace(db_url)
-    user = auth.create_user(ws.db, username, password, role, name=name, store_id=store_id,
-                            language=language)
+    user = auth.create_user(
+        ws.db, username, password, role, name=name, store_id=store_id, language=language
+    )
     ws.db.audit("cli", "user.create", user.username, role=role)
-    click.echo(f"Added {user.username} ({user.role}). Sign in at "
-               f"http://{ws.settings.host}:{ws.settings.port}/login")
+    click.echo(
+        f"Added {user.username} ({user.role}). Sign in at "
+        f"http://{ws.settings.host}:{ws.settings.port}/login"
+    )
 
 
 @users.command("list")
@@ -130,10 +154,20 @@ def inbox() -> None:
 
 
 @inbox.command("sync")
-@click.option("--days", type=float, default=30.0, show_default=True,
-              help="How many days of messages (before the newest) to group into conversations.")
-@click.option("--window-hours", type=float, default=48.0, show_default=True,
-              help="Messages of one author on one channel within this gap form one conversation.")
+@click.option(
+    "--days",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="How many days of messages (before the newest) to group into conversations.",
+)
+@click.option(
+    "--window-hours",
+    type=float,
+    default=48.0,
+    show_default=True,
+    help="Messages of one author on one channel within this gap form one conversation.",
+)
 @db_option
 @json_option
 @handle_errors
@@ -147,14 +181,17 @@ def inbox_sync(days: float, window_hours: float, db_url: str | None, as_json: bo
     ws = open_workspace(db_url)
     with Console(stderr=True).status("Grouping messages into conversations…"):
         values = Backend(ws.db, ws.settings, ws).customer_values()
-        counts = inbox_store.sync(ws.db, days=days, window_hours=window_hours,
-                                  customer_values=values)
+        counts = inbox_store.sync(
+            ws.db, days=days, window_hours=window_hours, customer_values=values
+        )
     ws.db.audit("cli", "inbox.sync", None, **counts)
     if as_json:
         print_json(counts)
     else:
-        click.echo(f"{counts['created']:,} new and {counts['updated']:,} updated conversations "
-                   f"from {counts['messages']:,} messages.")
+        click.echo(
+            f"{counts['created']:,} new and {counts['updated']:,} updated conversations "
+            f"from {counts['messages']:,} messages."
+        )
 
 
 def register(group: click.Group) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import polars as pl
 
@@ -181,10 +182,7 @@ def build_conversations(messages: pl.DataFrame, *, window_hours: float = 48.0) -
             )
         )
         .alias("key"),
-        pl.col("entities")
-        .fill_null("")
-        .str.extract(r"(?:^|;)store:([^;]+)", 1)
-        .alias("_store"),
+        pl.col("entities").fill_null("").str.extract(r"(?:^|;)store:([^;]+)", 1).alias("_store"),
         pl.when(pl.col("sentiment") == "negative")
         .then(pl.col("emotion"))
         .otherwise(None)
@@ -230,16 +228,13 @@ def build_conversations(messages: pl.DataFrame, *, window_hours: float = 48.0) -
 
 
 def _attach_first_response(convs: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
-    outbound = (
-        frame.filter(
-            (pl.col("direction") == "outbound") & pl.col("thread_id").is_not_null()
-        )
-        .select("platform", "thread_id", pl.col("created_at").alias("_out_at"))
-    )
+    outbound = frame.filter(
+        (pl.col("direction") == "outbound") & pl.col("thread_id").is_not_null()
+    ).select("platform", "thread_id", pl.col("created_at").alias("_out_at"))
     if outbound.is_empty():
-        return convs.with_columns(pl.lit(None, dtype=convs["opened_at"].dtype).alias(
-            "first_response_at"
-        ))
+        return convs.with_columns(
+            pl.lit(None, dtype=convs["opened_at"].dtype).alias("first_response_at")
+        )
     first = (
         convs.select("key", "platform", "thread_id", "opened_at")
         .filter(pl.col("thread_id").is_not_null())
@@ -261,8 +256,10 @@ def _sentiment_component() -> pl.Expr:
         .then(0.3)
         .otherwise(0.0)
     )
-    emotion = pl.col("emotion").fill_null("none").replace_strict(
-        EMOTION_WEIGHTS, default=0.0, return_dtype=pl.Float64
+    emotion = (
+        pl.col("emotion")
+        .fill_null("none")
+        .replace_strict(EMOTION_WEIGHTS, default=0.0, return_dtype=pl.Float64)
     )
     return (0.7 * base + 0.3 * emotion).clip(0.0, 1.0)
 
@@ -313,9 +310,7 @@ def prioritise(
         .replace_strict(TIER_WEIGHTS, default=0.0, return_dtype=pl.Float64)
         .alias("c_tier"),
         (1.0 - pl.col("_p_alive")).clip(0.0, 1.0).fill_null(0.0).alias("c_churn"),
-        (
-            (pl.col("author_followers").fill_null(0).cast(pl.Float64) + 1.0).log10() / 6.0
-        )
+        ((pl.col("author_followers").fill_null(0).cast(pl.Float64) + 1.0).log10() / 6.0)
         .clip(0.0, 1.0)
         .alias("c_reach"),
     )
@@ -341,9 +336,7 @@ def prioritise(
     ).with_columns(
         pl.when(pl.col("first_response_at").is_not_null())
         .then(0.0)
-        .otherwise(
-            (1.0 - pl.col("minutes_left") / (pl.col("sla_hours") * 60.0)).clip(0.0, 1.0)
-        )
+        .otherwise((1.0 - pl.col("minutes_left") / (pl.col("sla_hours") * 60.0)).clip(0.0, 1.0))
         .alias("c_sla")
     )
     scored = scored.with_columns(
@@ -356,8 +349,10 @@ def prioritise(
         .round(1)
         .alias("static_priority")
     )
-    return scored.drop("_static", "_clv_rank").rename({"_tier": "tier", "_p_alive": "p_alive"}).sort(
-        ["priority", "opened_at"], descending=[True, False]
+    return (
+        scored.drop("_static", "_clv_rank")
+        .rename({"_tier": "tier", "_p_alive": "p_alive"})
+        .sort(["priority", "opened_at"], descending=[True, False])
     )
 
 
@@ -378,9 +373,7 @@ def _customer_values(values: pl.DataFrame | None) -> pl.DataFrame:
             (pl.col(col) if col in v.columns else pl.lit(None)).cast(dtype).alias(col)
         )
     known = v["clv"].drop_nulls().len()
-    rank = (
-        (pl.col("clv").rank("average") - 1) / max(known - 1, 1) if known > 1 else pl.lit(1.0)
-    )
+    rank = (pl.col("clv").rank("average") - 1) / max(known - 1, 1) if known > 1 else pl.lit(1.0)
     return v.unique("customer_id", keep="first").select(
         pl.col("customer_id").cast(pl.Utf8),
         pl.when(pl.col("clv").is_null()).then(None).otherwise(rank).alias("_clv_rank"),
@@ -390,10 +383,10 @@ def _customer_values(values: pl.DataFrame | None) -> pl.DataFrame:
     )
 
 
-def explain(row: dict[str, object], weights: PriorityWeights | None = None) -> list[dict[str, object]]:
+def explain(row: dict[str, Any], weights: PriorityWeights | None = None) -> list[dict[str, Any]]:
     """The components of one prioritised row as readable lines, largest first."""
     w = (weights or PriorityWeights()).as_dict()
-    lines: list[dict[str, object]] = []
+    lines: list[dict[str, Any]] = []
     for name in COMPONENTS:
         points = float(row.get(f"points_{name}") or 0.0)
         share = float(row.get(f"c_{name}") or 0.0)
@@ -405,4 +398,4 @@ def explain(row: dict[str, object], weights: PriorityWeights | None = None) -> l
                 "share": round(share, 3) if not math.isnan(share) else 0.0,
             }
         )
-    return sorted(lines, key=lambda d: -float(d["points"]))  # type: ignore[arg-type]
+    return sorted(lines, key=lambda d: -float(d["points"]))

@@ -97,18 +97,25 @@ def _install_error_handlers(app: FastAPI) -> None:
             if request.headers.get("hx-request") == "true":
                 return Response(status_code=401, headers={"HX-Redirect": "/login"})
             return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-        return page(request, "error.html", {"status": exc.status, "message": exc.message},
-                    status=exc.status)
+        return page(
+            request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
-        message = "Nothing here. Check the address or go back to the overview." if (
-            exc.status_code == 404
-        ) else str(exc.detail)
+        message = (
+            "Nothing here. Check the address or go back to the overview."
+            if (exc.status_code == 404)
+            else str(exc.detail)
+        )
         if _wants_json(request):
             return fail(message, exc.status_code)
-        return page(request, "error.html", {"status": exc.status_code, "message": message},
-                    status=exc.status_code)
+        return page(
+            request,
+            "error.html",
+            {"status": exc.status_code, "message": message},
+            status=exc.status_code,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError) -> Response:

@@ -90,8 +90,7 @@ def _user(row: sa.Row[tuple[object, ...]]) -> User:
 def validate_new_user(username: str, password: str, role: str, store_id: str | None) -> None:
     if not _USERNAME.match(username or ""):
         raise InputError(
-            "The username must be 2-100 letters, digits or . _ @ -. "
-            f"Got {username!r} instead.",
+            f"The username must be 2-100 letters, digits or . _ @ -. Got {username!r} instead.",
             field="username",
         )
     if role not in ROLES:
@@ -308,7 +307,9 @@ def revoke_token(db: Database, user: User, token_id: int) -> None:
             .values(revoked_at=utcnow())
         )
     if done.rowcount == 0:
-        raise NotFoundError(f"There is no API token {token_id} of yours. See Settings → API tokens.")
+        raise NotFoundError(
+            f"There is no API token {token_id} of yours. See Settings → API tokens."
+        )
 
 
 class LoginLimiter:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from itsdangerous import BadSignature, Signer
 
 from retailpulse.errors import RetailPulseError
@@ -120,3 +120,15 @@ async def csrf_protect(request: Request) -> None:
         raise Forbidden(
             "This form has expired or lacks its security token. Reload the page and try again."
         )
+
+
+#: The user of a request, checked for one area (use as a parameter's type annotation).
+OverviewUser = Annotated[auth.User, Depends(require("overview"))]
+ListenUser = Annotated[auth.User, Depends(require("listen"))]
+UnderstandUser = Annotated[auth.User, Depends(require("understand"))]
+CustomersUser = Annotated[auth.User, Depends(require("customers"))]
+InboxUser = Annotated[auth.User, Depends(require("inbox"))]
+InboxActor = Annotated[auth.User, Depends(require("inbox_act"))]
+AlertsUser = Annotated[auth.User, Depends(require("alerts"))]
+SettingsUser = Annotated[auth.User, Depends(require("settings"))]
+AccountUser = Annotated[auth.User, Depends(require("account"))]

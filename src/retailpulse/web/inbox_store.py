@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,10 +33,26 @@ from retailpulse.web.auth import User
 M = TABLES["messages"]
 I = TABLES["identities"]  # noqa: E741
 _SYNC_COLUMNS = (
-    "platform", "account", "thread_id", "author_id", "author_name", "author_handle",
-    "author_followers", "customer_id", "store_id", "first_message_id", "last_message_id",
-    "message_count", "subject", "language", "sentiment", "p_negative", "emotion", "intents",
-    "opened_at", "last_inbound_at",
+    "platform",
+    "account",
+    "thread_id",
+    "author_id",
+    "author_name",
+    "author_handle",
+    "author_followers",
+    "customer_id",
+    "store_id",
+    "first_message_id",
+    "last_message_id",
+    "message_count",
+    "subject",
+    "language",
+    "sentiment",
+    "p_negative",
+    "emotion",
+    "intents",
+    "opened_at",
+    "last_inbound_at",
 )
 
 
@@ -61,23 +78,51 @@ def messages_frame(db: Database, since: datetime | None) -> pl.DataFrame:
         .scalar_subquery()
     )
     stmt = sa.select(
-        M.c.id, M.c.platform, M.c.kind, M.c.direction, M.c.account, M.c.author_id,
-        M.c.author_handle, M.c.author_name, M.c.author_followers, M.c.thread_id,
-        M.c.created_at, M.c.text, M.c.rating,
-        message_enrichment.c.language, message_enrichment.c.sentiment,
-        message_enrichment.c.p_negative, message_enrichment.c.emotion,
-        message_enrichment.c.intents, message_enrichment.c.entities,
-        message_enrichment.c.is_spam, cust.label("customer_id"),
+        M.c.id,
+        M.c.platform,
+        M.c.kind,
+        M.c.direction,
+        M.c.account,
+        M.c.author_id,
+        M.c.author_handle,
+        M.c.author_name,
+        M.c.author_followers,
+        M.c.thread_id,
+        M.c.created_at,
+        M.c.text,
+        M.c.rating,
+        message_enrichment.c.language,
+        message_enrichment.c.sentiment,
+        message_enrichment.c.p_negative,
+        message_enrichment.c.emotion,
+        message_enrichment.c.intents,
+        message_enrichment.c.entities,
+        message_enrichment.c.is_spam,
+        cust.label("customer_id"),
     ).select_from(M.outerjoin(message_enrichment, message_enrichment.c.message_id == M.c.id))
     if since is not None:
         stmt = stmt.where(M.c.created_at >= since)
-    schema = {
-        "id": pl.Int64, "platform": pl.Utf8, "kind": pl.Utf8, "direction": pl.Utf8,
-        "account": pl.Utf8, "author_id": pl.Utf8, "author_handle": pl.Utf8,
-        "author_name": pl.Utf8, "author_followers": pl.Int64, "thread_id": pl.Utf8,
-        "created_at": pl.Datetime("us"), "text": pl.Utf8, "rating": pl.Float64,
-        "language": pl.Utf8, "sentiment": pl.Utf8, "p_negative": pl.Float64,
-        "emotion": pl.Utf8, "intents": pl.Utf8, "entities": pl.Utf8, "is_spam": pl.Boolean,
+    schema: dict[str, Any] = {
+        "id": pl.Int64,
+        "platform": pl.Utf8,
+        "kind": pl.Utf8,
+        "direction": pl.Utf8,
+        "account": pl.Utf8,
+        "author_id": pl.Utf8,
+        "author_handle": pl.Utf8,
+        "author_name": pl.Utf8,
+        "author_followers": pl.Int64,
+        "thread_id": pl.Utf8,
+        "created_at": pl.Datetime("us"),
+        "text": pl.Utf8,
+        "rating": pl.Float64,
+        "language": pl.Utf8,
+        "sentiment": pl.Utf8,
+        "p_negative": pl.Float64,
+        "emotion": pl.Utf8,
+        "intents": pl.Utf8,
+        "entities": pl.Utf8,
+        "is_spam": pl.Boolean,
         "customer_id": pl.Utf8,
     }
     with db.engine.connect() as conn:
@@ -112,8 +157,9 @@ def sync(
         existing = {
             r.key: (r.id, r.first_response_at)
             for r in conn.execute(
-                sa.select(conversations.c.key, conversations.c.id,
-                          conversations.c.first_response_at)
+                sa.select(
+                    conversations.c.key, conversations.c.id, conversations.c.first_response_at
+                )
             )
         }
         inserts: list[dict[str, Any]] = []
@@ -141,10 +187,11 @@ def sync(
     return {"messages": frame.height, "created": created, "updated": updated}
 
 
-def _frame(rows: list[Any]) -> pl.DataFrame:
+def _frame(rows: Sequence[Any]) -> pl.DataFrame:
     columns = list(rows[0]._mapping.keys())
-    return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row",
-                        infer_schema_length=None)
+    return pl.DataFrame(
+        [tuple(r) for r in rows], schema=columns, orient="row", infer_schema_length=None
+    )
 
 
 #: How many points the SLA component can add to ``static_priority``.
@@ -295,8 +342,9 @@ def assign(db: Database, cid: int, user: User, assignee_id: int | None) -> None:
 
 def set_tags(db: Database, cid: int, user: User, tags: str) -> None:
     get(db, cid, user)
-    clean = ";".join(sorted({t.strip()[:40] for t in tags.replace(",", ";").split(";")
-                             if t.strip()}))[:500]
+    clean = ";".join(
+        sorted({t.strip()[:40] for t in tags.replace(",", ";").split(";") if t.strip()})
+    )[:500]
     with db.begin() as conn:
         conn.execute(
             sa.update(conversations)
@@ -322,9 +370,7 @@ def add_note(db: Database, cid: int, user: User, text: str) -> None:
     db.audit(user.username, "conversation.note", str(cid))
 
 
-def reply(
-    db: Database, cid: int, user: User, text: str, *, template_id: str | None = None
-) -> int:
+def reply(db: Database, cid: int, user: User, text: str, *, template_id: str | None = None) -> int:
     """Store a reply as an outbound message marked 'to send'; returns the reply id."""
     conv = get(db, cid, user)
     text = text.strip()
@@ -338,8 +384,12 @@ def reply(
     with db.begin() as conn:
         reply_id = conn.execute(
             sa.insert(replies).values(
-                conversation_id=cid, at=now, author=user.username, text=text,
-                language=conv.get("language"), template_id=template_id or None,
+                conversation_id=cid,
+                at=now,
+                author=user.username,
+                text=text,
+                language=conv.get("language"),
+                template_id=template_id or None,
                 delivery_status="to_send",
             )
         ).inserted_primary_key[0]  # type: ignore[index]
@@ -347,16 +397,26 @@ def reply(
         row_hash = hashlib.md5(f"{external}|{text}".encode()).hexdigest()
         message_id = conn.execute(
             sa.insert(M).values(
-                platform=conv["platform"], external_id=external, kind="reply",
-                direction="outbound", account=conv.get("account"),
-                author_id=f"agent:{user.username}", author_name=user.name,
-                thread_id=conv.get("thread_id"), parent_id=None, created_at=now, text=text,
+                platform=conv["platform"],
+                external_id=external,
+                kind="reply",
+                direction="outbound",
+                account=conv.get("account"),
+                author_id=f"agent:{user.username}",
+                author_name=user.name,
+                thread_id=conv.get("thread_id"),
+                parent_id=None,
+                created_at=now,
+                text=text,
                 raw=json.dumps({"delivery_status": "to_send", "conversation_id": cid}),
-                row_hash=row_hash, imported_at=now, updated_at=now,
+                row_hash=row_hash,
+                imported_at=now,
+                updated_at=now,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-        conn.execute(sa.update(replies).where(replies.c.id == reply_id).values(
-            message_id=message_id))
+        conn.execute(
+            sa.update(replies).where(replies.c.id == reply_id).values(message_id=message_id)
+        )
         values: dict[str, Any] = {"status": "waiting", "updated_at": now}
         if conv.get("first_response_at") is None:
             values["first_response_at"] = now
@@ -394,8 +454,12 @@ def pending_replies(db: Database) -> list[dict[str, Any]]:
     """Replies marked 'to send' (for export until platform delivery exists)."""
     with db.engine.connect() as conn:
         rows = conn.execute(
-            sa.select(replies, conversations.c.platform, conversations.c.thread_id,
-                      conversations.c.author_handle)
+            sa.select(
+                replies,
+                conversations.c.platform,
+                conversations.c.thread_id,
+                conversations.c.author_handle,
+            )
             .join(conversations, conversations.c.id == replies.c.conversation_id)
             .where(replies.c.delivery_status == "to_send")
             .order_by(replies.c.at)
@@ -403,13 +467,16 @@ def pending_replies(db: Database) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in rows]
 
 
-def overdue(db: Database, user: User, policy: SlaPolicy, now: datetime | None = None
-            ) -> dict[str, Any]:
+def overdue(
+    db: Database, user: User, policy: SlaPolicy, now: datetime | None = None
+) -> dict[str, Any]:
     """Unanswered open conversations past their first-response target."""
     now = now or utcnow()
-    floor = now - timedelta(hours=min(
-        policy.target_hours(p, lv) for p in ("x", "review") for lv in ("high", "normal", "low")
-    ))
+    floor = now - timedelta(
+        hours=min(
+            policy.target_hours(p, lv) for p in ("x", "review") for lv in ("high", "normal", "low")
+        )
+    )
     where = [
         conversations.c.status != "resolved",
         conversations.c.first_response_at.is_(None),
@@ -419,8 +486,12 @@ def overdue(db: Database, user: User, policy: SlaPolicy, now: datetime | None = 
         where.append(conversations.c.store_id == user.store_scope)
     with db.engine.connect() as conn:
         rows = conn.execute(
-            sa.select(conversations.c.id, conversations.c.platform, conversations.c.opened_at,
-                      conversations.c.static_priority).where(*where)
+            sa.select(
+                conversations.c.id,
+                conversations.c.platform,
+                conversations.c.opened_at,
+                conversations.c.static_priority,
+            ).where(*where)
         ).all()
     late = []
     for r in rows:
@@ -437,9 +508,11 @@ def response_stats(db: Database, since: datetime, policy: SlaPolicy) -> dict[str
     """First-response time (median, hours) and SLA compliance over conversations since."""
     with db.engine.connect() as conn:
         rows = conn.execute(
-            sa.select(conversations.c.platform, conversations.c.opened_at,
-                      conversations.c.first_response_at)
-            .where(conversations.c.opened_at >= since)
+            sa.select(
+                conversations.c.platform,
+                conversations.c.opened_at,
+                conversations.c.first_response_at,
+            ).where(conversations.c.opened_at >= since)
         ).all()
     hours = [
         (r.first_response_at - r.opened_at).total_seconds() / 3600

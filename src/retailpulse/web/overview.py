@@ -43,8 +43,11 @@ def _sentiment_counts(db: Database, since: datetime, until: datetime) -> dict[st
     stmt = (
         sa.select(E.c.sentiment, sa.func.count())
         .select_from(M.join(E, E.c.message_id == M.c.id))
-        .where(M.c.created_at >= since, M.c.created_at < until,
-               sa.func.coalesce(M.c.direction, "inbound") == "inbound")
+        .where(
+            M.c.created_at >= since,
+            M.c.created_at < until,
+            sa.func.coalesce(M.c.direction, "inbound") == "inbound",
+        )
         .group_by(E.c.sentiment)
     )
     with db.engine.connect() as conn:
@@ -59,9 +62,14 @@ def sentiment_index(counts: dict[str, int]) -> float | None:
 
 
 def _volume(db: Database, since: datetime, until: datetime) -> int:
-    stmt = sa.select(sa.func.count()).select_from(M).where(
-        M.c.created_at >= since, M.c.created_at < until,
-        sa.func.coalesce(M.c.direction, "inbound") == "inbound",
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(M)
+        .where(
+            M.c.created_at >= since,
+            M.c.created_at < until,
+            sa.func.coalesce(M.c.direction, "inbound") == "inbound",
+        )
     )
     with db.engine.connect() as conn:
         return int(conn.execute(stmt).scalar_one())
@@ -87,8 +95,11 @@ def nps(db: Database, since: datetime, until: datetime) -> dict[str, Any]:
 def trend(db: Database, since: datetime) -> list[dict[str, Any]]:
     day = day_expr(db, M.c.created_at).label("day")
     stmt = (
-        sa.select(day, sa.func.coalesce(E.c.sentiment, "not enriched").label("sentiment"),
-                  sa.func.count().label("messages"))
+        sa.select(
+            day,
+            sa.func.coalesce(E.c.sentiment, "not enriched").label("sentiment"),
+            sa.func.count().label("messages"),
+        )
         .select_from(M.outerjoin(E, E.c.message_id == M.c.id))
         .where(M.c.created_at >= since, sa.func.coalesce(M.c.direction, "inbound") == "inbound")
         .group_by(day, sa.func.coalesce(E.c.sentiment, "not enriched"))
@@ -100,8 +111,11 @@ def trend(db: Database, since: datetime) -> list[dict[str, Any]]:
 
 def by_platform(db: Database, since: datetime) -> list[dict[str, Any]]:
     stmt = (
-        sa.select(M.c.platform, sa.func.coalesce(E.c.sentiment, "not enriched").label(
-            "sentiment"), sa.func.count().label("messages"))
+        sa.select(
+            M.c.platform,
+            sa.func.coalesce(E.c.sentiment, "not enriched").label("sentiment"),
+            sa.func.count().label("messages"),
+        )
         .select_from(M.outerjoin(E, E.c.message_id == M.c.id))
         .where(M.c.created_at >= since, sa.func.coalesce(M.c.direction, "inbound") == "inbound")
         .group_by(M.c.platform, sa.func.coalesce(E.c.sentiment, "not enriched"))
@@ -158,8 +172,9 @@ def identity_coverage(db: Database, since: datetime) -> dict[str, Any]:
         sa.select(sa.func.count())
         .select_from(authors)
         .where(
-            sa.exists().where(I.c.platform == authors.c.platform,
-                              I.c.author_id == authors.c.author_id)
+            sa.exists().where(
+                I.c.platform == authors.c.platform, I.c.author_id == authors.c.author_id
+            )
         )
     )
     with db.engine.connect() as conn:

@@ -74,8 +74,17 @@ class StreamFilters:
     extra: dict[str, str] = field(default_factory=dict)
 
     def active(self) -> dict[str, str]:
-        keys = ("q", "platform", "language", "sentiment", "emotion", "intent", "aspect",
-                "store", "product")
+        keys = (
+            "q",
+            "platform",
+            "language",
+            "sentiment",
+            "emotion",
+            "intent",
+            "aspect",
+            "store",
+            "product",
+        )
         out = {k: str(getattr(self, k)) for k in keys if getattr(self, k)}
         if self.days:
             out["days"] = str(self.days)
@@ -104,11 +113,33 @@ def _customer_id_expr() -> sa.ScalarSelect[Any]:
 def stream(db: Database, f: StreamFilters, *, store_scope: str | None) -> dict[str, Any]:
     """One page of messages, newest first, with their enrichment."""
     cols = [
-        M.c.id, M.c.platform, M.c.kind, M.c.direction, M.c.account, M.c.author_id,
-        M.c.author_handle, M.c.author_name, M.c.author_followers, M.c.thread_id,
-        M.c.created_at, M.c.text, M.c.url, M.c.rating, M.c.likes, M.c.shares, M.c.replies,
-        E.c.language, E.c.script, E.c.sentiment, E.c.p_negative, E.c.p_positive, E.c.emotion,
-        E.c.intents, E.c.aspects, E.c.entities, E.c.is_spam,
+        M.c.id,
+        M.c.platform,
+        M.c.kind,
+        M.c.direction,
+        M.c.account,
+        M.c.author_id,
+        M.c.author_handle,
+        M.c.author_name,
+        M.c.author_followers,
+        M.c.thread_id,
+        M.c.created_at,
+        M.c.text,
+        M.c.url,
+        M.c.rating,
+        M.c.likes,
+        M.c.shares,
+        M.c.replies,
+        E.c.language,
+        E.c.script,
+        E.c.sentiment,
+        E.c.p_negative,
+        E.c.p_positive,
+        E.c.emotion,
+        E.c.intents,
+        E.c.aspects,
+        E.c.entities,
+        E.c.is_spam,
         _customer_id_expr().label("customer_id"),
     ]
     where: list[sa.ColumnElement[bool]] = []
@@ -173,9 +204,7 @@ def facet_values(db: Database) -> dict[str, list[str]]:
     """Values to offer in the stream's filter menus."""
     with db.engine.connect() as conn:
         platforms = [r[0] for r in conn.execute(sa.select(M.c.platform).distinct()) if r[0]]
-        languages = [
-            r[0] for r in conn.execute(sa.select(E.c.language).distinct()) if r[0]
-        ]
+        languages = [r[0] for r in conn.execute(sa.select(E.c.language).distinct()) if r[0]]
         stores = [r[0] for r in conn.execute(sa.select(TABLES["stores"].c.store_id)) if r[0]]
         products = [r[0] for r in conn.execute(sa.select(TABLES["products"].c.sku)) if r[0]]
     return {
@@ -198,9 +227,23 @@ def get_message(db: Database, message_id: int) -> dict[str, Any] | None:
 def stream_by_ids(db: Database, ids: list[int]) -> list[dict[str, Any]]:
     stmt = (
         sa.select(
-            M.c.id, M.c.platform, M.c.kind, M.c.direction, M.c.author_id, M.c.author_name,
-            M.c.author_handle, M.c.created_at, M.c.text, M.c.url, M.c.thread_id,
-            E.c.language, E.c.sentiment, E.c.emotion, E.c.intents, E.c.aspects, E.c.entities,
+            M.c.id,
+            M.c.platform,
+            M.c.kind,
+            M.c.direction,
+            M.c.author_id,
+            M.c.author_name,
+            M.c.author_handle,
+            M.c.created_at,
+            M.c.text,
+            M.c.url,
+            M.c.thread_id,
+            E.c.language,
+            E.c.sentiment,
+            E.c.emotion,
+            E.c.intents,
+            E.c.aspects,
+            E.c.entities,
         )
         .select_from(M.outerjoin(E, E.c.message_id == M.c.id))
         .where(M.c.id.in_(ids))
@@ -211,8 +254,12 @@ def stream_by_ids(db: Database, ids: list[int]) -> list[dict[str, Any]]:
 
 
 def thread_messages(
-    db: Database, platform: str, thread_id: str | None, author_id: str | None,
-    since: datetime, until: datetime,
+    db: Database,
+    platform: str,
+    thread_id: str | None,
+    author_id: str | None,
+    since: datetime,
+    until: datetime,
 ) -> list[dict[str, Any]]:
     """The messages of a conversation: its thread, or its author's messages in its window."""
     if thread_id:
@@ -224,18 +271,18 @@ def thread_messages(
             M.c.created_at >= since,
             M.c.created_at <= until,
         )
-    stmt = (
-        sa.select(M.c.id)
-        .where(cond)
-        .order_by(M.c.created_at)
-        .limit(200)
-    )
+    stmt = sa.select(M.c.id).where(cond).order_by(M.c.created_at).limit(200)
     with db.engine.connect() as conn:
         ids = [r[0] for r in conn.execute(stmt)]
     if not thread_id and ids:
         rows = stream_by_ids(db, ids)
-        return [r for r in rows if r["direction"] != "outbound" or r.get("thread_id") is None
-                or r["author_id"] == author_id]
+        return [
+            r
+            for r in rows
+            if r["direction"] != "outbound"
+            or r.get("thread_id") is None
+            or r["author_id"] == author_id
+        ]
     return stream_by_ids(db, ids)
 
 
@@ -262,8 +309,7 @@ def customer_tiers(db: Database) -> pl.DataFrame:
             "clv": [None] * len(rows),
             "p_alive": [None] * len(rows),
         },
-        schema={"customer_id": pl.Utf8, "tier": pl.Utf8, "clv": pl.Float64,
-                "p_alive": pl.Float64},
+        schema={"customer_id": pl.Utf8, "tier": pl.Utf8, "clv": pl.Float64, "p_alive": pl.Float64},
     )
 
 
@@ -292,8 +338,15 @@ def search_customers(
     )
     stmt = (
         sa.select(
-            C.c.customer_id, C.c.name, C.c.country, C.c.tier, C.c.home_store,
-            C.c.loyalty_member, orders.c.orders, orders.c.spend, orders.c.last_order_at,
+            C.c.customer_id,
+            C.c.name,
+            C.c.country,
+            C.c.tier,
+            C.c.home_store,
+            C.c.loyalty_member,
+            orders.c.orders,
+            orders.c.spend,
+            orders.c.last_order_at,
         )
         .select_from(C.outerjoin(orders, orders.c.customer_id == C.c.customer_id))
         .where(*where)
@@ -317,7 +370,9 @@ def mask_phone(value: str | None) -> str | None:
     return "•••" + value[-3:]
 
 
-def customer_360(db: Database, customer_id: str, *, store_scope: str | None) -> dict[str, Any] | None:
+def customer_360(
+    db: Database, customer_id: str, *, store_scope: str | None
+) -> dict[str, Any] | None:
     """Profile, identity links with their evidence, and a timeline; None when not visible."""
     with db.engine.connect() as conn:
         row = conn.execute(sa.select(C).where(C.c.customer_id == customer_id)).first()
@@ -339,8 +394,15 @@ def customer_360(db: Database, customer_id: str, *, store_scope: str | None) -> 
         orders = [
             dict(r._mapping)
             for r in conn.execute(
-                sa.select(T.c.order_id, T.c.created_at, T.c.store_id, T.c.channel, T.c.total,
-                          T.c.discount, T.c.currency)
+                sa.select(
+                    T.c.order_id,
+                    T.c.created_at,
+                    T.c.store_id,
+                    T.c.channel,
+                    T.c.total,
+                    T.c.discount,
+                    T.c.currency,
+                )
                 .where(T.c.customer_id == customer_id)
                 .order_by(T.c.created_at.desc())
                 .limit(200)
@@ -349,8 +411,15 @@ def customer_360(db: Database, customer_id: str, *, store_scope: str | None) -> 
         surveys = [
             dict(r._mapping)
             for r in conn.execute(
-                sa.select(S.c.response_id, S.c.created_at, S.c.nps, S.c.csat, S.c.text,
-                          S.c.channel, S.c.store_id)
+                sa.select(
+                    S.c.response_id,
+                    S.c.created_at,
+                    S.c.nps,
+                    S.c.csat,
+                    S.c.text,
+                    S.c.channel,
+                    S.c.store_id,
+                )
                 .where(S.c.customer_id == customer_id)
                 .order_by(S.c.created_at.desc())
                 .limit(200)

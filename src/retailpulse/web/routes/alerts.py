@@ -11,7 +11,7 @@ from retailpulse.store.database import utcnow
 from retailpulse.web import inbox_store
 from retailpulse.web.auth import User
 from retailpulse.web.backend import Backend, missing
-from retailpulse.web.deps import backend, csrf_protect, require
+from retailpulse.web.deps import AlertsUser, backend, csrf_protect
 from retailpulse.web.render import page
 from retailpulse.web.routes.overview import alerts_list
 
@@ -39,7 +39,7 @@ def sla_alerts(be: Backend, user: User) -> list[dict[str, Any]]:
 
 
 @router.get("/alerts", include_in_schema=False)
-async def alerts(request: Request, user: User = Depends(require("alerts"))) -> Response:
+async def alerts(request: Request, *, user: AlertsUser) -> Response:
     be = backend(request)
     computed = alerts_list(be)
     return page(

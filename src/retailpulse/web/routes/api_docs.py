@@ -37,5 +37,6 @@ def endpoints(schema: dict[str, Any]) -> list[dict[str, Any]]:
 @router.get("/api/docs", include_in_schema=False)
 async def docs(request: Request) -> Response:
     schema = request.app.openapi()
-    return page(request, "api_docs.html",
-                {"schema": schema, "endpoints": endpoints(schema), "nav": "api"})
+    return page(
+        request, "api_docs.html", {"schema": schema, "endpoints": endpoints(schema), "nav": "api"}
+    )

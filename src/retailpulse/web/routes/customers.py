@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,7 +12,7 @@ from retailpulse.errors import NotFoundError
 from retailpulse.web import queries
 from retailpulse.web.auth import User
 from retailpulse.web.backend import Backend, missing
-from retailpulse.web.deps import backend, csrf_protect, require
+from retailpulse.web.deps import CustomersUser, backend, csrf_protect
 from retailpulse.web.render import is_htmx, page
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -34,9 +34,7 @@ def load_360(be: Backend, customer_id: str, user: User) -> dict[str, Any]:
         )
     data["value"] = customer_value(be, customer_id)
     points = be.result("points")
-    data["points"] = (
-        points.get(customer_id) if isinstance(points, dict) else None
-    )
+    data["points"] = points.get(customer_id) if isinstance(points, dict) else None
     data["points_missing"] = missing("points") if points is None else None
     return data
 
@@ -44,8 +42,9 @@ def load_360(be: Backend, customer_id: str, user: User) -> dict[str, Any]:
 @router.get("/customers", include_in_schema=False)
 async def customers(
     request: Request,
-    q: str = Query("", max_length=200),
-    user: User = Depends(require("customers")),
+    *,
+    q: Annotated[str, Query(max_length=200)] = "",
+    user: CustomersUser,
 ) -> Response:
     rows = queries.search_customers(backend(request).db, q.strip(), store_scope=user.store_scope)
     context = {"rows": rows, "q": q, "nav": "customers"}
@@ -55,8 +54,6 @@ async def customers(
 
 
 @router.get("/customers/{customer_id}", include_in_schema=False)
-async def customer(
-    request: Request, customer_id: str, user: User = Depends(require("customers"))
-) -> Response:
+async def customer(request: Request, *, customer_id: str, user: CustomersUser) -> Response:
     data = load_360(backend(request), customer_id, user)
     return page(request, "customer.html", {"c": data, "nav": "customers"})

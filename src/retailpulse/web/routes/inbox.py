@@ -16,7 +16,7 @@ from retailpulse.store.database import utcnow
 from retailpulse.web import auth, charts, inbox_store, queries
 from retailpulse.web.auth import User
 from retailpulse.web.backend import Backend
-from retailpulse.web.deps import backend, csrf_protect, require
+from retailpulse.web.deps import InboxActor, InboxUser, backend, csrf_protect
 from retailpulse.web.render import is_htmx, page
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -28,7 +28,11 @@ def policy_of(be: Backend) -> Any:
 
 def queue_rows(be: Backend, user: User, status: str, assignee: str) -> list[dict[str, Any]]:
     q = inbox_store.queue(
-        be.db, user, be.customer_values(), policy=policy_of(be), status=status,
+        be.db,
+        user,
+        be.customer_values(),
+        policy=policy_of(be),
+        status=status,
         assignee=assignee,
     )
     if q.is_empty():
@@ -44,8 +48,12 @@ def conversation_context(be: Backend, cid: int, user: User) -> dict[str, Any]:
     scored = inbox_store.scored_one(be.db, conv, be.customer_values(), policy_of(be))
     lines = explain(scored)
     msgs = queries.thread_messages(
-        be.db, conv["platform"], conv.get("thread_id"), conv.get("author_id"),
-        conv["opened_at"], max(conv["last_inbound_at"], utcnow()),
+        be.db,
+        conv["platform"],
+        conv.get("thread_id"),
+        conv.get("author_id"),
+        conv["opened_at"],
+        max(conv["last_inbound_at"], utcnow()),
     )
     name = conv.get("author_name") or conv.get("author_handle")
     order = None
@@ -57,9 +65,14 @@ def conversation_context(be: Backend, cid: int, user: User) -> dict[str, Any]:
             if etype == "store" and store is None:
                 store = eid
     suggestions = suggest(
-        conv.get("intents"), conv.get("language"),
-        {"customer_name": name, "order": order, "store": queries.store_name(be.db, store),
-         "agent_name": user.name},
+        conv.get("intents"),
+        conv.get("language"),
+        {
+            "customer_name": name,
+            "order": order,
+            "store": queries.store_name(be.db, store),
+            "agent_name": user.name,
+        },
     )
     return {
         "conv": conv,
@@ -78,43 +91,61 @@ def conversation_context(be: Backend, cid: int, user: User) -> dict[str, Any]:
 @router.get("/inbox", include_in_schema=False)
 async def inbox(
     request: Request,
-    status: str = Query("active", max_length=20),
-    assignee: str = Query("", max_length=10),
-    user: User = Depends(require("inbox")),
+    *,
+    status: Annotated[str, Query(max_length=20)] = "active",
+    assignee: Annotated[str, Query(max_length=10)] = "",
+    user: InboxUser,
 ) -> Response:
     be = backend(request)
     rows = queue_rows(be, user, status, assignee)
-    context = {"rows": rows, "status": status, "assignee": assignee, "nav": "inbox",
-               "can_act": user.can("inbox_act"),
-               "users": {u.id: u.name for u in auth.list_users(be.db)}}
+    context = {
+        "rows": rows,
+        "status": status,
+        "assignee": assignee,
+        "nav": "inbox",
+        "can_act": user.can("inbox_act"),
+        "users": {u.id: u.name for u in auth.list_users(be.db)},
+    }
     if is_htmx(request):
         return page(request, "_queue.html", context)
     return page(request, "inbox.html", context)
 
 
 @router.get("/inbox/export.csv", include_in_schema=False)
-async def export(request: Request, user: User = Depends(require("inbox_act"))) -> Response:
+async def export(request: Request, *, user: InboxActor) -> Response:
     """Replies marked 'to send', for sending by hand until platform delivery exists."""
     out = io.StringIO()
     w = csv.writer(out)
-    w.writerow(["reply_id", "conversation_id", "platform", "thread_id", "to", "at", "author",
-                "text"])
+    w.writerow(
+        ["reply_id", "conversation_id", "platform", "thread_id", "to", "at", "author", "text"]
+    )
     for r in inbox_store.pending_replies(backend(request).db):
-        w.writerow([r["id"], r["conversation_id"], r["platform"], r["thread_id"],
-                    r["author_handle"], r["at"], r["author"], r["text"]])
-    return Response(out.getvalue(), media_type="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=replies-to-send.csv"})
+        w.writerow(
+            [
+                r["id"],
+                r["conversation_id"],
+                r["platform"],
+                r["thread_id"],
+                r["author_handle"],
+                r["at"],
+                r["author"],
+                r["text"],
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": "attachment; filename=replies-to-send.csv"},
+    )
 
 
 @router.get("/inbox/{cid}", include_in_schema=False)
-async def conversation(
-    request: Request, cid: int, user: User = Depends(require("inbox"))
-) -> Response:
+async def conversation(request: Request, *, cid: int, user: InboxUser) -> Response:
     return page(request, "conversation.html", conversation_context(backend(request), cid, user))
 
 
 @router.post("/inbox/sync", include_in_schema=False)
-async def sync(request: Request, user: User = Depends(require("inbox_act"))) -> Response:
+async def sync(request: Request, *, user: InboxActor) -> Response:
     be = backend(request)
     counts = inbox_store.sync(be.db, customer_values=be.customer_values())
     be.db.audit(user.username, "inbox.sync", None, **counts)
@@ -128,10 +159,11 @@ def _back(cid: int) -> Response:
 @router.post("/inbox/{cid}/reply", include_in_schema=False)
 async def reply(
     request: Request,
+    *,
     cid: int,
     text: Annotated[str, Form()] = "",
     template_id: Annotated[str, Form()] = "",
-    user: User = Depends(require("inbox_act")),
+    user: InboxActor,
 ) -> Response:
     inbox_store.reply(backend(request).db, cid, user, text, template_id=template_id or None)
     return _back(cid)
@@ -140,9 +172,10 @@ async def reply(
 @router.post("/inbox/{cid}/status", include_in_schema=False)
 async def status(
     request: Request,
+    *,
     cid: int,
     value: Annotated[str, Form()] = "",
-    user: User = Depends(require("inbox_act")),
+    user: InboxActor,
 ) -> Response:
     inbox_store.set_status(backend(request).db, cid, user, value)
     if value == "resolved":
@@ -153,9 +186,10 @@ async def status(
 @router.post("/inbox/{cid}/assign", include_in_schema=False)
 async def assign(
     request: Request,
+    *,
     cid: int,
     assignee_id: Annotated[str, Form()] = "",
-    user: User = Depends(require("inbox_act")),
+    user: InboxActor,
 ) -> Response:
     be = backend(request)
     target: int | None = None
@@ -172,9 +206,10 @@ async def assign(
 @router.post("/inbox/{cid}/note", include_in_schema=False)
 async def note(
     request: Request,
+    *,
     cid: int,
     text: Annotated[str, Form()] = "",
-    user: User = Depends(require("inbox_act")),
+    user: InboxActor,
 ) -> Response:
     inbox_store.add_note(backend(request).db, cid, user, text)
     return _back(cid)
@@ -183,9 +218,10 @@ async def note(
 @router.post("/inbox/{cid}/tags", include_in_schema=False)
 async def tags(
     request: Request,
+    *,
     cid: int,
     value: Annotated[str, Form()] = "",
-    user: User = Depends(require("inbox_act")),
+    user: InboxActor,
 ) -> Response:
     inbox_store.set_tags(backend(request).db, cid, user, value)
     return _back(cid)
@@ -194,9 +230,10 @@ async def tags(
 @router.post("/inbox/bulk", include_in_schema=False)
 async def bulk(
     request: Request,
+    *,
     action: Annotated[str, Form()] = "",
     ids: Annotated[list[int] | None, Form()] = None,
-    user: User = Depends(require("inbox_act")),
+    user: InboxActor,
 ) -> Response:
     if not ids:
         raise InputError("Select at least one conversation for a bulk action.", field="ids")

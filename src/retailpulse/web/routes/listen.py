@@ -2,42 +2,52 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from retailpulse.web import queries
-from retailpulse.web.auth import User
-from retailpulse.web.deps import backend, csrf_protect, require
+from retailpulse.web.deps import ListenUser, backend, csrf_protect
 from retailpulse.web.render import is_htmx, page
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
 def filters_from(
-    q: str = Query("", max_length=500),
-    platform: str = Query("", max_length=40),
-    language: str = Query("", max_length=20),
-    sentiment: str = Query("", max_length=20),
-    emotion: str = Query("", max_length=20),
-    intent: str = Query("", max_length=40),
-    aspect: str = Query("", max_length=40),
-    store: str = Query("", max_length=100),
-    product: str = Query("", max_length=100),
-    days: int = Query(0, ge=0, le=3650),
-    page: int = Query(1, ge=1, le=100_000),
+    q: Annotated[str, Query(max_length=500)] = "",
+    platform: Annotated[str, Query(max_length=40)] = "",
+    language: Annotated[str, Query(max_length=20)] = "",
+    sentiment: Annotated[str, Query(max_length=20)] = "",
+    emotion: Annotated[str, Query(max_length=20)] = "",
+    intent: Annotated[str, Query(max_length=40)] = "",
+    aspect: Annotated[str, Query(max_length=40)] = "",
+    store: Annotated[str, Query(max_length=100)] = "",
+    product: Annotated[str, Query(max_length=100)] = "",
+    days: Annotated[int, Query(ge=0, le=3650)] = 0,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> queries.StreamFilters:
     return queries.StreamFilters(
-        q=q.strip(), platform=platform, language=language, sentiment=sentiment,
-        emotion=emotion, intent=intent, aspect=aspect, store=store, product=product,
-        days=days, page=page,
+        q=q.strip(),
+        platform=platform,
+        language=language,
+        sentiment=sentiment,
+        emotion=emotion,
+        intent=intent,
+        aspect=aspect,
+        store=store,
+        product=product,
+        days=days,
+        page=page,
     )
 
 
 @router.get("/listen", include_in_schema=False)
 async def listen(
     request: Request,
-    f: queries.StreamFilters = Depends(filters_from),
-    user: User = Depends(require("listen")),
+    *,
+    f: Annotated[queries.StreamFilters, Depends(filters_from)],
+    user: ListenUser,
 ) -> Response:
     db = backend(request).db
     result = queries.stream(db, f, store_scope=user.store_scope)

@@ -40,7 +40,7 @@ async def healthz() -> dict[str, bool]:
 
 
 @router.get("/login", include_in_schema=False)
-async def login_form(request: Request, next: str = "/") -> Response:
+async def login_form(request: Request, *, next: str = "/") -> Response:
     if current_user(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     anon = unsign_cookie(request, ANON_COOKIE, "anon")
@@ -52,8 +52,12 @@ async def login_form(request: Request, next: str = "/") -> Response:
     response = page(request, "login.html", {"next": _safe_next(next), "error": None})
     if fresh is not None:
         response.set_cookie(
-            ANON_COOKIE, request.cookies[ANON_COOKIE], httponly=True, samesite="lax",
-            secure=_secure(request), max_age=3600 * 12,
+            ANON_COOKIE,
+            request.cookies[ANON_COOKIE],
+            httponly=True,
+            samesite="lax",
+            secure=_secure(request),
+            max_age=3600 * 12,
         )
     return response
 
@@ -61,6 +65,7 @@ async def login_form(request: Request, next: str = "/") -> Response:
 @router.post("/login", include_in_schema=False)
 async def login(
     request: Request,
+    *,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
@@ -73,24 +78,32 @@ async def login(
         be.db.audit(username or "?", "login.throttled", ip)
         minutes = max(1, math.ceil(wait / 60))
         return page(
-            request, "login.html",
-            {"next": _safe_next(next),
-             "error": f"Too many failed sign-ins. Wait {minutes} minute(s) and try again."},
+            request,
+            "login.html",
+            {
+                "next": _safe_next(next),
+                "error": f"Too many failed sign-ins. Wait {minutes} minute(s) and try again.",
+            },
             status=429,
         )
     user = auth.authenticate(be.db, username, password)
     if user is None:
         limiter.failed(ip, username)
         be.db.audit(username or "?", "login.failed", ip)
-        return page(request, "login.html",
-                    {"next": _safe_next(next), "error": "login.failed"}, status=401)
+        return page(
+            request, "login.html", {"next": _safe_next(next), "error": "login.failed"}, status=401
+        )
     limiter.succeeded(username)
     raw = auth.create_session(be.db, user, ip)
     be.db.audit(user.username, "login", ip)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, signer(request, "session").sign(raw).decode(), httponly=True,
-        samesite="lax", secure=_secure(request), max_age=auth.SESSION_DAYS * 86400,
+        SESSION_COOKIE,
+        signer(request, "session").sign(raw).decode(),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        max_age=auth.SESSION_DAYS * 86400,
     )
     return response
 

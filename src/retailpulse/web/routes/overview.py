@@ -10,9 +10,8 @@ from fastapi.responses import Response
 
 from retailpulse.web import charts, inbox_store
 from retailpulse.web import overview as numbers
-from retailpulse.web.auth import User
 from retailpulse.web.backend import Backend, missing
-from retailpulse.web.deps import backend, csrf_protect, require
+from retailpulse.web.deps import OverviewUser, backend, csrf_protect
 from retailpulse.web.render import page
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -74,8 +73,10 @@ def _measured(qid: str, n: dict[str, Any]) -> list[tuple[str, str]]:
     cov = n["coverage"]
     if qid == "profiles":
         share = "—" if cov["coverage"] is None else f"{100 * cov['coverage']:.0f}%"
-        return [("Authors linked to a customer", f"{share} of {cov['authors']:,}"),
-                ("Customers on record", f"{cov['customers']:,}")]
+        return [
+            ("Authors linked to a customer", f"{share} of {cov['authors']:,}"),
+            ("Customers on record", f"{cov['customers']:,}"),
+        ]
     if qid == "behaviour":
         busiest = max(n["heatmap"], key=lambda r: r["messages"], default=None)
         plats: dict[str, int] = {}
@@ -91,8 +92,10 @@ def _measured(qid: str, n: dict[str, Any]) -> list[tuple[str, str]]:
     if qid == "satisfaction":
         si = n["sentiment_index"]
         nps = n["survey"]["nps"]
-        return [("Sentiment index", "not enriched" if si is None else f"{si:+.1f}"),
-                ("NPS", "no surveys" if nps is None else f"{nps:+.1f}")]
+        return [
+            ("Sentiment index", "not enriched" if si is None else f"{si:+.1f}"),
+            ("NPS", "no surveys" if nps is None else f"{nps:+.1f}"),
+        ]
     if qid == "needs":
         neg = [a for a in n["aspects"] if a["polarity"] == "negative"]
         top = max(neg, key=lambda a: a["messages"], default=None)
@@ -105,7 +108,7 @@ def _measured(qid: str, n: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 @router.get("/", include_in_schema=False)
-async def overview(request: Request, user: User = Depends(require("overview"))) -> Response:
+async def overview(request: Request, *, user: OverviewUser) -> Response:
     be = backend(request)
     n = cached_numbers(request, be)
     alerts = alerts_list(be)

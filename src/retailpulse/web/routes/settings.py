@@ -15,8 +15,7 @@ from retailpulse.settings import SETTINGS
 from retailpulse.store.auth_tables import ROLES
 from retailpulse.store.tables import TABLES, audit_log
 from retailpulse.web import auth, inbox_store
-from retailpulse.web.auth import User
-from retailpulse.web.deps import backend, csrf_protect, require
+from retailpulse.web.deps import AccountUser, SettingsUser, backend, csrf_protect
 from retailpulse.web.render import page
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
@@ -50,8 +49,13 @@ def _settings_context(request: Request) -> dict[str, Any]:
         ]
     public = be.settings.public()
     registry = [
-        {"name": s.name, "env": s.env, "value": public[s.name], "source": be.settings.source(
-            s.name), "help": s.help}
+        {
+            "name": s.name,
+            "env": s.env,
+            "value": public[s.name],
+            "source": be.settings.source(s.name),
+            "help": s.help,
+        }
         for s in SETTINGS
     ]
     return {
@@ -68,23 +72,28 @@ def _settings_context(request: Request) -> dict[str, Any]:
 
 
 @router.get("/settings", include_in_schema=False)
-async def settings_page(request: Request, user: User = Depends(require("settings"))) -> Response:
+async def settings_page(request: Request, *, user: SettingsUser) -> Response:
     return page(request, "settings.html", _settings_context(request))
 
 
 @router.post("/settings/users", include_in_schema=False)
 async def add_user(
     request: Request,
+    *,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
     store_id: Annotated[str, Form()] = "",
-    user: User = Depends(require("settings")),
+    user: SettingsUser,
 ) -> Response:
     be = backend(request)
     created = auth.create_user(
-        be.db, username.strip(), password, role, name=name.strip() or None,
+        be.db,
+        username.strip(),
+        password,
+        role,
+        name=name.strip() or None,
         store_id=store_id.strip() or None,
     )
     be.db.audit(user.username, "user.create", created.username, role=role)
@@ -94,11 +103,12 @@ async def add_user(
 @router.post("/settings/sla", include_in_schema=False)
 async def save_sla(
     request: Request,
+    *,
     base_hours: Annotated[str, Form()] = "",
     high: Annotated[str, Form()] = "",
     normal: Annotated[str, Form()] = "",
     low: Annotated[str, Form()] = "",
-    user: User = Depends(require("settings")),
+    user: SettingsUser,
 ) -> Response:
     be = backend(request)
     current = inbox_store.sla_policy(be.db, float(be.settings.sla_hours))
@@ -119,29 +129,34 @@ async def save_sla(
 
 
 @router.get("/account", include_in_schema=False)
-async def account(request: Request, user: User = Depends(require("account"))) -> Response:
+async def account(request: Request, *, user: AccountUser) -> Response:
     be = backend(request)
-    return page(request, "account.html",
-                {"tokens": auth.list_tokens(be.db, user), "new_token": None, "nav": "account"})
+    return page(
+        request,
+        "account.html",
+        {"tokens": auth.list_tokens(be.db, user), "new_token": None, "nav": "account"},
+    )
 
 
 @router.post("/account/tokens", include_in_schema=False)
 async def new_token(
     request: Request,
+    *,
     name: Annotated[str, Form()] = "",
-    user: User = Depends(require("account")),
+    user: AccountUser,
 ) -> Response:
     be = backend(request)
     raw = auth.create_token(be.db, user, name)
     be.db.audit(user.username, "token.create", name.strip())
-    return page(request, "account.html",
-                {"tokens": auth.list_tokens(be.db, user), "new_token": raw, "nav": "account"})
+    return page(
+        request,
+        "account.html",
+        {"tokens": auth.list_tokens(be.db, user), "new_token": raw, "nav": "account"},
+    )
 
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
-async def revoke(
-    request: Request, token_id: int, user: User = Depends(require("account"))
-) -> Response:
+async def revoke(request: Request, *, token_id: int, user: AccountUser) -> Response:
     be = backend(request)
     auth.revoke_token(be.db, user, token_id)
     be.db.audit(user.username, "token.revoke", str(token_id))

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from retailpulse.web import charts
-from retailpulse.web.auth import User
 from retailpulse.web.backend import missing
-from retailpulse.web.deps import backend, csrf_protect, require
+from retailpulse.web.deps import UnderstandUser, backend, csrf_protect
 from retailpulse.web.render import page
 from retailpulse.web.routes.overview import cached_numbers
 
@@ -18,10 +17,16 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 SECTIONS = (
     ("segments", "Segments", "Who the customers are: groups and what defines them."),
-    ("customer_values", "Customer lifetime value", "Expected value, tier and chance of "
-     "still being active, per customer."),
-    ("loyalty", "Loyalty measures", "Repeat purchase, price sensitivity, willingness to "
-     "recommend, resistance to competitors."),
+    (
+        "customer_values",
+        "Customer lifetime value",
+        "Expected value, tier and chance of still being active, per customer.",
+    ),
+    (
+        "loyalty",
+        "Loyalty measures",
+        "Repeat purchase, price sensitivity, willingness to recommend, resistance to competitors.",
+    ),
     ("satisfaction", "Satisfaction", "Sentiment index, NPS and CSAT by channel, store, aspect."),
     ("needs", "Needs and preferences", "Requested and complained-about aspects, unmet needs."),
     ("topics", "Topics", "What customers talk about, grouped."),
@@ -36,18 +41,23 @@ def as_table(payload: Any, limit: int = 25) -> dict[str, Any]:
             if isinstance(payload.get(key), list):
                 return as_table(payload[key], limit)
         scalars = {k: v for k, v in payload.items() if not isinstance(v, list | dict)}
-        return {"columns": ["measure", "value"],
-                "rows": [[k, v] for k, v in scalars.items()][:limit], "total": len(scalars)}
+        return {
+            "columns": ["measure", "value"],
+            "rows": [[k, v] for k, v in scalars.items()][:limit],
+            "total": len(scalars),
+        }
     if isinstance(payload, list) and payload and isinstance(payload[0], dict):
         columns = list(payload[0].keys())[:10]
-        return {"columns": columns,
-                "rows": [[r.get(c) for c in columns] for r in payload[:limit]],
-                "total": len(payload)}
+        return {
+            "columns": columns,
+            "rows": [[r.get(c) for c in columns] for r in payload[:limit]],
+            "total": len(payload),
+        }
     return {"columns": ["value"], "rows": [[payload]], "total": 1}
 
 
 @router.get("/understand", include_in_schema=False)
-async def understand(request: Request, user: User = Depends(require("understand"))) -> Response:
+async def understand(request: Request, *, user: UnderstandUser) -> Response:
     be = backend(request)
     sections = []
     for name, title, help_text in SECTIONS:
@@ -69,5 +79,8 @@ async def understand(request: Request, user: User = Depends(require("understand"
         specs["platforms"] = charts.platform_sentiment(n["platforms"])
         if n["aspects"]:
             specs["aspects"] = charts.aspects(n["aspects"])
-    return page(request, "understand.html",
-                {"sections": sections, "specs": specs, "n": n, "nav": "understand"})
+    return page(
+        request,
+        "understand.html",
+        {"sections": sections, "specs": specs, "n": n, "nav": "understand"},
+    )
