@@ -8,6 +8,7 @@ result is absent, so pages fill in as enrichment and understanding land.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,14 +63,18 @@ class Backend:
             return None
         return {"params": loaded["params"], "created_at": loaded["created_at"]}
 
+    def cached(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept for ``cache_seconds`` under ``name``."""
+        hit = self._cache.get(name)
+        if hit is not None and time.monotonic() - hit[0] < self.cache_seconds:
+            return hit[1]
+        value = compute()
+        self._cache[name] = (time.monotonic(), value)
+        return value
+
     def customer_values(self) -> pl.DataFrame | None:
         """customer_id, clv, tier, p_alive (kept for ``cache_seconds``; see _customer_values)."""
-        hit = self._cache.get("customer_values")
-        if hit is not None and time.monotonic() - hit[0] < self.cache_seconds:
-            value: pl.DataFrame | None = hit[1]
-            return value
-        value = self._customer_values()
-        self._cache["customer_values"] = (time.monotonic(), value)
+        value: pl.DataFrame | None = self.cached("customer_values", self._customer_values)
         return value
 
     def _customer_values(self) -> pl.DataFrame | None:

@@ -148,7 +148,9 @@ def stream(db: Database, f: StreamFilters, *, store_scope: str | None) -> dict[s
     if f.q:
         where.append(M.c.text.icontains(f.q[:200], autoescape=True))
     if f.platform:
-        where.append(M.c.platform == f.platform)
+        # compared through an expression so SQLite walks the created_at index (newest first)
+        # instead of sorting every message of a large platform
+        where.append(sa.func.coalesce(M.c.platform, "") == f.platform)
     if f.language:
         where.append(E.c.language == f.language)
     if f.sentiment:
@@ -267,23 +269,14 @@ def thread_messages(
     else:
         cond = sa.and_(
             M.c.platform == platform,
-            sa.or_(M.c.author_id == author_id, M.c.direction == "outbound"),
+            M.c.author_id == author_id,
             M.c.created_at >= since,
             M.c.created_at <= until,
         )
     stmt = sa.select(M.c.id).where(cond).order_by(M.c.created_at).limit(200)
     with db.engine.connect() as conn:
         ids = [r[0] for r in conn.execute(stmt)]
-    if not thread_id and ids:
-        rows = stream_by_ids(db, ids)
-        return [
-            r
-            for r in rows
-            if r["direction"] != "outbound"
-            or r.get("thread_id") is None
-            or r["author_id"] == author_id
-        ]
-    return stream_by_ids(db, ids)
+    return stream_by_ids(db, ids) if ids else []
 
 
 def store_name(db: Database, store_id: str | None) -> str | None:
@@ -313,9 +306,27 @@ def customer_tiers(db: Database) -> pl.DataFrame:
     )
 
 
+def top_spenders(db: Database, limit: int = 50) -> list[str]:
+    """Customer ids with the highest spend on record."""
+    stmt = (
+        sa.select(T.c.customer_id)
+        .group_by(T.c.customer_id)
+        .order_by(sa.func.sum(T.c.total).desc())
+        .limit(limit)
+    )
+    with db.engine.connect() as conn:
+        return [r[0] for r in conn.execute(stmt)]
+
+
 def search_customers(
-    db: Database, q: str, *, store_scope: str | None, limit: int = 50
+    db: Database,
+    q: str,
+    *,
+    store_scope: str | None,
+    limit: int = 50,
+    default_ids: list[str] | None = None,
 ) -> list[dict[str, Any]]:
+    """Customers whose id or name contains ``q`` (else ``default_ids``), with order totals."""
     where: list[sa.ColumnElement[bool]] = []
     if q:
         where.append(
@@ -324,37 +335,43 @@ def search_customers(
                 C.c.name.icontains(q[:200], autoescape=True),
             )
         )
+    elif default_ids is not None:
+        where.append(C.c.customer_id.in_(default_ids))
     if store_scope:
         where.append(C.c.home_store == store_scope)
-    orders = (
-        sa.select(
-            T.c.customer_id,
-            sa.func.count().label("orders"),
-            sa.func.sum(T.c.total).label("spend"),
-            sa.func.max(T.c.created_at).label("last_order_at"),
-        )
-        .group_by(T.c.customer_id)
-        .subquery()
-    )
-    stmt = (
-        sa.select(
-            C.c.customer_id,
-            C.c.name,
-            C.c.country,
-            C.c.tier,
-            C.c.home_store,
-            C.c.loyalty_member,
-            orders.c.orders,
-            orders.c.spend,
-            orders.c.last_order_at,
-        )
-        .select_from(C.outerjoin(orders, orders.c.customer_id == C.c.customer_id))
-        .where(*where)
-        .order_by(sa.func.coalesce(orders.c.spend, 0).desc(), C.c.customer_id)
-        .limit(limit)
-    )
+    cols = [C.c.customer_id, C.c.name, C.c.country, C.c.tier, C.c.home_store, C.c.loyalty_member]
     with db.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(stmt)]
+        found = [
+            dict(r._mapping)
+            for r in conn.execute(
+                sa.select(*cols).where(*where).order_by(C.c.customer_id).limit(limit)
+            )
+        ]
+        ids = [c["customer_id"] for c in found]
+        totals = (
+            {
+                r.customer_id: r
+                for r in conn.execute(
+                    sa.select(
+                        T.c.customer_id,
+                        sa.func.count().label("orders"),
+                        sa.func.sum(T.c.total).label("spend"),
+                        sa.func.max(T.c.created_at).label("last_order_at"),
+                    )
+                    .where(T.c.customer_id.in_(ids))
+                    .group_by(T.c.customer_id)
+                )
+            }
+            if ids
+            else {}
+        )
+    for c in found:
+        t = totals.get(c["customer_id"])
+        c["orders"] = t.orders if t is not None else 0
+        c["spend"] = t.spend if t is not None else None
+        c["last_order_at"] = t.last_order_at if t is not None else None
+    found.sort(key=lambda c: -(c["spend"] or 0.0))
+    return found
 
 
 def mask_email(value: str | None) -> str | None:

@@ -24,7 +24,7 @@ from retailpulse.web.deps import (
     csrf_protect,
 )
 from retailpulse.web.render import fail, ok
-from retailpulse.web.routes.customers import load_360
+from retailpulse.web.routes.customers import customer_list, load_360
 from retailpulse.web.routes.inbox import conversation_context, queue_rows
 from retailpulse.web.routes.listen import filters_from
 from retailpulse.web.routes.overview import alerts_list, cached_numbers, questions
@@ -134,9 +134,7 @@ async def set_status(
 async def customers(
     request: Request, *, q: Annotated[str, Query(max_length=200)] = "", user: CustomersUser
 ) -> JSONResponse:
-    return ok(
-        queries.search_customers(backend(request).db, q.strip(), store_scope=user.store_scope)
-    )
+    return ok(customer_list(backend(request), q, user))
 
 
 @router.get("/customers/{customer_id}", summary="A customer's 360 view")

@@ -26,6 +26,15 @@ def customer_value(be: Backend, customer_id: str) -> dict[str, Any] | None:
     return hit.row(0, named=True) if hit.height else None
 
 
+def customer_list(be: Backend, q: str, user: User) -> list[dict[str, Any]]:
+    """Search results, or (no search) the top spenders (the store's customers for store staff)."""
+    q = q.strip()
+    default = None
+    if not q and not user.store_scope:
+        default = be.cached("top_spenders", lambda: queries.top_spenders(be.db))
+    return queries.search_customers(be.db, q, store_scope=user.store_scope, default_ids=default)
+
+
 def load_360(be: Backend, customer_id: str, user: User) -> dict[str, Any]:
     data = queries.customer_360(be.db, customer_id, store_scope=user.store_scope)
     if data is None:
@@ -46,7 +55,7 @@ async def customers(
     q: Annotated[str, Query(max_length=200)] = "",
     user: CustomersUser,
 ) -> Response:
-    rows = queries.search_customers(backend(request).db, q.strip(), store_scope=user.store_scope)
+    rows = customer_list(backend(request), q, user)
     context = {"rows": rows, "q": q, "nav": "customers"}
     if is_htmx(request):
         return page(request, "_customer_rows.html", context)

@@ -49,12 +49,13 @@ async def listen(
     f: Annotated[queries.StreamFilters, Depends(filters_from)],
     user: ListenUser,
 ) -> Response:
-    db = backend(request).db
+    be = backend(request)
+    db = be.db
     result = queries.stream(db, f, store_scope=user.store_scope)
     context = {
         "f": f,
         "result": result,
-        "facets": queries.facet_values(db),
+        "facets": be.cached("facets", lambda: queries.facet_values(db)),
         "active": f.active(),
         "nav": "listen",
     }
