@@ -470,38 +470,51 @@ def pending_replies(db: Database) -> list[dict[str, Any]]:
 def overdue(
     db: Database, user: User, policy: SlaPolicy, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Unanswered open conversations past their first-response target."""
+    """Unanswered open conversations past their first-response target (counted in SQL)."""
     now = now or utcnow()
-    floor = now - timedelta(
-        hours=min(
-            policy.target_hours(p, lv) for p in ("x", "review") for lv in ("high", "normal", "low")
-        )
-    )
-    where = [
+    base = [
         conversations.c.status != "resolved",
         conversations.c.first_response_at.is_(None),
-        conversations.c.opened_at < floor,
     ]
     if user.store_scope:
-        where.append(conversations.c.store_id == user.store_scope)
+        base.append(conversations.c.store_id == user.store_scope)
+    sp = conversations.c.static_priority
+    bands = {
+        "high": sp >= policy.high_threshold,
+        "normal": sa.and_(sp >= policy.low_threshold, sp < policy.high_threshold),
+        "low": sp < policy.low_threshold,
+    }
     with db.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(
-                conversations.c.id,
-                conversations.c.platform,
-                conversations.c.opened_at,
-                conversations.c.static_priority,
-            ).where(*where)
-        ).all()
-    late = []
-    for r in rows:
-        due = r.opened_at + timedelta(
-            hours=policy.target_hours(r.platform, policy.level(r.static_priority))
+        platforms = [r[0] for r in conn.execute(sa.select(conversations.c.platform).distinct())]
+        late = sa.or_(
+            sa.false(),
+            *[
+                sa.and_(
+                    conversations.c.platform == p,
+                    band,
+                    conversations.c.opened_at
+                    < now - timedelta(hours=policy.target_hours(p, level)),
+                )
+                for p in platforms
+                for level, band in bands.items()
+            ],
         )
-        if due < now:
-            late.append((due, r.id, r.platform))
-    late.sort()
-    return {"count": len(late), "oldest": late[0] if late else None, "now": now}
+        count = int(
+            conn.execute(
+                sa.select(sa.func.count()).select_from(conversations).where(*base, late)
+            ).scalar_one()
+        )
+        oldest = conn.execute(
+            sa.select(conversations.c.id, conversations.c.platform, conversations.c.opened_at)
+            .where(*base, late)
+            .order_by(conversations.c.opened_at)
+            .limit(1)
+        ).first()
+    return {
+        "count": count,
+        "oldest": None if oldest is None else (oldest.opened_at, oldest.id, oldest.platform),
+        "now": now,
+    }
 
 
 def response_stats(db: Database, since: datetime, policy: SlaPolicy) -> dict[str, Any]:

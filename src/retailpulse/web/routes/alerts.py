@@ -24,13 +24,13 @@ def sla_alerts(be: Backend, user: User) -> list[dict[str, Any]]:
     late = inbox_store.overdue(be.db, user, policy)
     if not late["count"]:
         return []
-    due, cid, platform = late["oldest"]
-    hours = (late["now"] - due).total_seconds() / 3600
+    opened, cid, platform = late["oldest"]
+    days = (late["now"] - opened).total_seconds() / 86400
     return [
         {
             "severity": "high" if late["count"] >= 10 else "medium",
             "title": f"{late['count']} conversation(s) past their first-response target",
-            "detail": f"The oldest is {hours:.1f} h overdue ({platform}).",
+            "detail": f"The oldest was opened {days:.1f} days ago ({platform}).",
             "link": f"/inbox/{cid}",
             "at": utcnow(),
             "source": "inbox",

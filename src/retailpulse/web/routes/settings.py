@@ -13,6 +13,7 @@ from retailpulse.engage.sla import SlaPolicy
 from retailpulse.errors import InputError
 from retailpulse.settings import SETTINGS
 from retailpulse.store.auth_tables import ROLES
+from retailpulse.store.database import Database
 from retailpulse.store.tables import TABLES, audit_log
 from retailpulse.web import auth, inbox_store
 from retailpulse.web.deps import AccountUser, SettingsUser, backend, csrf_protect
@@ -21,11 +22,11 @@ from retailpulse.web.render import page
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
-def _settings_context(request: Request) -> dict[str, Any]:
-    be = backend(request)
+def _accounts(db: Database) -> list[dict[str, Any]]:
+    """The brand's own accounts seen in messages, with message counts."""
     m = TABLES["messages"]
-    with be.db.engine.connect() as conn:
-        accounts = [
+    with db.engine.connect() as conn:
+        return [
             dict(r._mapping)
             for r in conn.execute(
                 sa.select(m.c.platform, m.c.account, sa.func.count().label("messages"))
@@ -34,6 +35,12 @@ def _settings_context(request: Request) -> dict[str, Any]:
                 .order_by(m.c.platform, m.c.account)
             )
         ]
+
+
+def _settings_context(request: Request) -> dict[str, Any]:
+    be = backend(request)
+    accounts = be.cached("accounts", lambda: _accounts(be.db))
+    with be.db.engine.connect() as conn:
         p = TABLES["products"]
         categories = [
             dict(r._mapping)
