@@ -41,7 +41,7 @@ def serve_workspace(
             "No users yet. Add one first: retailpulse users add admin --role admin", err=True
         )
     click.echo(f"retailpulse on {url}  (database {ws.db.safe_url}); Ctrl+C stops it.")
-    uvicorn.run(create_app(ws.settings, ws), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(ws.settings, ws, warm=True), host=host, port=port, log_level="warning")
 
 
 @click.command()

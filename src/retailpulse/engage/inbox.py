@@ -356,17 +356,24 @@ def prioritise(
     )
 
 
-def _customer_values(values: pl.DataFrame | None) -> pl.DataFrame:
+def rank_customer_values(values: pl.DataFrame | None) -> pl.DataFrame:
+    """``customer_id, clv, tier, p_alive`` plus ``clv_rank`` (CLV percentile, 0-1).
+
+    :func:`prioritise` accepts the result as its ``customer_values`` and then skips ranking,
+    so a caller scoring many times ranks once.
+    """
     schema = {
         "customer_id": pl.Utf8(),
-        "_clv_rank": pl.Float64(),
-        "_tier": pl.Utf8(),
-        "_p_alive": pl.Float64(),
+        "clv_rank": pl.Float64(),
+        "tier": pl.Utf8(),
+        "p_alive": pl.Float64(),
         "clv": pl.Float64(),
     }
     if values is None or values.is_empty():
         return pl.DataFrame(schema=schema)
     _check_columns(values, ("customer_id",), "prioritise (customer_values)")
+    if "clv_rank" in values.columns:
+        return values
     v = values
     for col, dtype in (("clv", pl.Float64), ("tier", pl.Utf8), ("p_alive", pl.Float64)):
         v = v.with_columns(
@@ -376,10 +383,20 @@ def _customer_values(values: pl.DataFrame | None) -> pl.DataFrame:
     rank = (pl.col("clv").rank("average") - 1) / max(known - 1, 1) if known > 1 else pl.lit(1.0)
     return v.unique("customer_id", keep="first").select(
         pl.col("customer_id").cast(pl.Utf8),
-        pl.when(pl.col("clv").is_null()).then(None).otherwise(rank).alias("_clv_rank"),
+        pl.when(pl.col("clv").is_null()).then(None).otherwise(rank).alias("clv_rank"),
+        pl.col("tier"),
+        pl.col("p_alive"),
+        pl.col("clv"),
+    )
+
+
+def _customer_values(values: pl.DataFrame | None) -> pl.DataFrame:
+    return rank_customer_values(values).select(
+        "customer_id",
+        pl.col("clv_rank").alias("_clv_rank"),
         pl.col("tier").alias("_tier"),
         pl.col("p_alive").alias("_p_alive"),
-        pl.col("clv"),
+        "clv",
     )
 
 

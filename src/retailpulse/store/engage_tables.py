@@ -50,9 +50,7 @@ conversations = sa.Table(
     sa.Column("resolved_at", sa.DateTime),
     sa.Column("updated_at", sa.DateTime, nullable=False),
 )
-sa.Index(
-    "ix_conversations_status_priority", conversations.c.status, conversations.c.static_priority
-)
+sa.Index("ix_conversations_static_priority", conversations.c.static_priority)
 
 conversation_events = sa.Table(
     "conversation_events",

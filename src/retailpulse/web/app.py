@@ -6,6 +6,7 @@ vega-embed, and a JSON API under ``/api/v1``. Everything is served from this pro
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,25 @@ CSP = (
 )
 
 
-def create_app(settings: Settings, workspace: Any = None) -> FastAPI:
-    """Build the app over a Workspace (opened on ``settings.database_url`` when not given)."""
+def _warm(be: Backend) -> None:
+    """Fill the caches of the slow aggregates so the first visitors do not wait for them."""
+    from retailpulse.web import queries
+    from retailpulse.web.routes.overview import compute_numbers
+
+    try:
+        be.customer_values()
+        be.cached("facets", lambda: queries.facet_values(be.db))
+        be.cached("top_spenders", lambda: queries.top_spenders(be.db))
+        be.cached("overview", lambda: compute_numbers(be))
+    except Exception:  # warming is an optimisation: a failure shows up on the page instead
+        return
+
+
+def create_app(settings: Settings, workspace: Any = None, *, warm: bool = False) -> FastAPI:
+    """Build the app over a Workspace (opened on ``settings.database_url`` when not given).
+
+    With ``warm``, a background thread fills the caches of the slow aggregates at start.
+    """
     if workspace is None:
         from retailpulse.workspace import open as open_workspace
 
@@ -73,6 +91,8 @@ def create_app(settings: Settings, workspace: Any = None) -> FastAPI:
         return response
 
     _install_error_handlers(app)
+    if warm:
+        threading.Thread(target=_warm, args=(app.state.backend,), daemon=True).start()
 
     from retailpulse.web.routes import ROUTERS
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from retailpulse.engage.inbox import rank_customer_values
 from retailpulse.settings import Settings
 from retailpulse.store.database import Database
 
@@ -74,7 +75,9 @@ class Backend:
 
     def customer_values(self) -> pl.DataFrame | None:
         """customer_id, clv, tier, p_alive (kept for ``cache_seconds``; see _customer_values)."""
-        value: pl.DataFrame | None = self.cached("customer_values", self._customer_values)
+        value: pl.DataFrame | None = self.cached(
+            "customer_values", lambda: rank_customer_values(self._customer_values())
+        )
         return value
 
     def _customer_values(self) -> pl.DataFrame | None:

@@ -239,11 +239,27 @@ def queue(
         ).scalar()
         if cutoff is not None:
             where.append(conversations.c.static_priority >= float(cutoff) - _SLA_POINTS)
+            now = now or utcnow()
+            light = conn.execute(
+                sa.select(
+                    conversations.c.id,
+                    conversations.c.platform,
+                    _age_hours(db, now).label("age_hours"),
+                    conversations.c.first_response_at.is_(None).label("unanswered"),
+                    conversations.c.static_priority,
+                ).where(*where)
+            ).all()
+            if len(light) > limit:
+                keep = _top_ids(light, policy, limit)
+                where = [conversations.c.id.in_(keep)]
         rows = conn.execute(sa.select(conversations).where(*where)).all()
     if not rows:
         return pl.DataFrame()
     frame = _frame(rows)
     now = now or utcnow()
+    if customer_values is not None and "clv_rank" in customer_values.columns:
+        ids = frame["customer_id"].drop_nulls().unique()
+        customer_values = customer_values.filter(pl.col("customer_id").is_in(ids.implode()))
     scored = prioritise(frame, customer_values, now=now, policy=policy)
     return scored.head(limit)
 
@@ -264,6 +280,10 @@ def scored_one(
     db: Database, conv: dict[str, Any], customer_values: pl.DataFrame | None, policy: SlaPolicy
 ) -> dict[str, Any]:
     frame = pl.DataFrame([conv], infer_schema_length=None)
+    if customer_values is not None and "clv_rank" in customer_values.columns:
+        customer_values = customer_values.filter(
+            pl.col("customer_id") == (conv.get("customer_id") or "")
+        )
     return prioritise(frame, customer_values, now=utcnow(), policy=policy).row(0, named=True)
 
 
@@ -465,6 +485,29 @@ def pending_replies(db: Database) -> list[dict[str, Any]]:
             .order_by(replies.c.at)
         )
         return [dict(r._mapping) for r in rows]
+
+
+def _age_hours(db: Database, now: datetime) -> sa.ColumnElement[Any]:
+    """Hours since a conversation opened, computed by the database (no datetime parsing)."""
+    opened = conversations.c.opened_at
+    if db.is_sqlite:
+        return (sa.func.julianday(sa.literal(now.isoformat(" "))) - sa.func.julianday(opened)) * 24
+    return sa.func.extract("epoch", sa.literal(now, sa.DateTime) - opened) / 3600.0
+
+
+def _top_ids(light: Sequence[Any], policy: SlaPolicy, limit: int) -> list[int]:
+    """The ids of the ``limit`` best conversations by static priority + SLA points."""
+    best: list[tuple[float, float, int]] = []
+    targets: dict[tuple[str, str], float] = {}
+    for cid, platform, age, unanswered, static in light:
+        points = 0.0
+        if unanswered:
+            key = (platform, policy.level(static))
+            hours = targets.get(key) or targets.setdefault(key, policy.target_hours(*key))
+            points = _SLA_POINTS * min(max(float(age) / hours, 0.0), 1.0)
+        best.append((-(static + points), -float(age), cid))
+    best.sort()
+    return [i for _, _, i in best[: limit + 5]]
 
 
 def overdue(

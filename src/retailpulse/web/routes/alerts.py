@@ -21,7 +21,9 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 def sla_alerts(be: Backend, user: User) -> list[dict[str, Any]]:
     """Conversations past their first-response target, as alerts."""
     policy = inbox_store.sla_policy(be.db, float(be.settings.sla_hours))
-    late = inbox_store.overdue(be.db, user, policy)
+    late = be.cached(
+        f"overdue:{user.store_scope}", lambda: inbox_store.overdue(be.db, user, policy)
+    )
     if not late["count"]:
         return []
     opened, cid, platform = late["oldest"]

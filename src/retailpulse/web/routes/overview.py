@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,19 +14,16 @@ from retailpulse.web.deps import OverviewUser, backend, csrf_protect
 from retailpulse.web.render import page
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
-CACHE_SECONDS = 30.0
 
 
 def cached_numbers(request: Request, be: Backend) -> dict[str, Any]:
-    """The store's numbers, recomputed at most every CACHE_SECONDS."""
-    cache: dict[str, Any] = request.app.state.__dict__.setdefault("_overview_cache", {})
-    hit = cache.get("numbers")
-    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return dict(hit[1])
+    """The store's numbers, recomputed at most every ``Backend.cache_seconds``."""
+    return dict(be.cached("overview", lambda: compute_numbers(be)))
+
+
+def compute_numbers(be: Backend) -> dict[str, Any]:
     policy = inbox_store.sla_policy(be.db, float(be.settings.sla_hours))
-    value = numbers.compute(be.db, policy)
-    cache["numbers"] = (time.monotonic(), value)
-    return dict(value)
+    return numbers.compute(be.db, policy)
 
 
 def alerts_list(be: Backend) -> list[dict[str, Any]] | None:

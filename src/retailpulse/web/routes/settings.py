@@ -14,6 +14,7 @@ from retailpulse.errors import InputError
 from retailpulse.settings import SETTINGS
 from retailpulse.store.auth_tables import ROLES
 from retailpulse.store.database import Database
+from retailpulse.store.engage_tables import conversations
 from retailpulse.store.tables import TABLES, audit_log
 from retailpulse.web import auth, inbox_store
 from retailpulse.web.deps import AccountUser, SettingsUser, backend, csrf_protect
@@ -23,16 +24,19 @@ router = APIRouter(dependencies=[Depends(csrf_protect)])
 
 
 def _accounts(db: Database) -> list[dict[str, Any]]:
-    """The brand's own accounts seen in messages, with message counts."""
-    m = TABLES["messages"]
+    """The brand's own accounts customers wrote to, with their inbox conversations."""
     with db.engine.connect() as conn:
         return [
             dict(r._mapping)
             for r in conn.execute(
-                sa.select(m.c.platform, m.c.account, sa.func.count().label("messages"))
-                .where(m.c.account.is_not(None))
-                .group_by(m.c.platform, m.c.account)
-                .order_by(m.c.platform, m.c.account)
+                sa.select(
+                    conversations.c.platform,
+                    conversations.c.account,
+                    sa.func.count().label("conversations"),
+                )
+                .where(conversations.c.account.is_not(None))
+                .group_by(conversations.c.platform, conversations.c.account)
+                .order_by(conversations.c.platform, conversations.c.account)
             )
         ]
 
