@@ -455,11 +455,15 @@ def main() -> None:
                 f"{counts['n'] / el:.0f} req/s (50 newest messages only)"
             )
     finally:
-        ours.terminate()
-        ours.wait(timeout=30)
-        if peer is not None:
-            peer.terminate()
-            peer.wait(timeout=30)
+        for proc in (ours, peer):
+            if proc is None:
+                continue
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
 

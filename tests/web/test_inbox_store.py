@@ -66,3 +66,20 @@ def test_queue_candidates_give_the_same_top_as_scoring_everything(app) -> None: 
     for k in (1, 2, 3):
         top = inbox_store.queue(db, admin, values, policy=policy, status="", limit=k)
         assert top["id"].to_list() == full["id"].head(k).to_list()
+
+
+def test_new_store_conversations_go_to_that_stores_staff(app) -> None:  # type: ignore[no-untyped-def]
+    from retailpulse.web import auth
+
+    db = app.state.backend.db
+    staff = {u.store_id: u.id for u in auth.list_users(db) if u.role == "store"}
+    new = [
+        {"store_id": "S1", "status": "new", "assignee_id": None},
+        {"store_id": "S2", "status": "new", "assignee_id": None},
+        {"store_id": None, "status": "new", "assignee_id": None},
+        {"store_id": "S9", "status": "new", "assignee_id": None},
+        {"store_id": "S1", "status": "resolved", "assignee_id": None},
+    ]
+    with db.engine.connect() as conn:
+        assert inbox_store.assign_by_store(conn, new) == 2
+    assert [n["assignee_id"] for n in new] == [staff["S1"], staff["S2"], None, None, None]

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from retailpulse.engage.inbox import build_conversations, prioritise
 from retailpulse.engage.sla import SlaPolicy
 from retailpulse.errors import InputError, NotFoundError
+from retailpulse.store.auth_tables import users
 from retailpulse.store.database import Database, utcnow
 from retailpulse.store.engage_tables import (
     STATUSES,
@@ -163,6 +164,7 @@ def sync(
             )
         }
         inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
         for row in convs.iter_rows(named=True):
             values = {c: row.get(c) for c in _SYNC_COLUMNS}
             values["static_priority"] = row.get("static_priority") or 0.0
@@ -173,18 +175,66 @@ def sync(
                 values["status"] = "resolved" if row.get("first_response_at") else "new"
                 values["first_response_at"] = row.get("first_response_at")
                 values["tags"] = ""
+                values["assignee_id"] = None
                 inserts.append(values)
                 created += 1
             else:
-                if found[1] is None and row.get("first_response_at") is not None:
-                    values["first_response_at"] = row["first_response_at"]
-                conn.execute(
-                    sa.update(conversations).where(conversations.c.id == found[0]).values(**values)
-                )
+                answered = found[1] if found[1] is not None else row.get("first_response_at")
+                values["first_response_at"] = answered
+                values["_id"] = found[0]
+                updates.append(values)
                 updated += 1
+        if updates:
+            stmt = (
+                sa.update(conversations)
+                .where(conversations.c.id == sa.bindparam("_id"))
+                .values({c: sa.bindparam(f"v_{c}") for c in updates[0] if c != "_id"})
+            )
+            params = [
+                {("_id" if k == "_id" else f"v_{k}"): v for k, v in u.items()} for u in updates
+            ]
+            for start in range(0, len(params), 5000):
+                conn.execute(stmt, params[start : start + 5000])
+        assigned = assign_by_store(conn, inserts)
         for start in range(0, len(inserts), 1000):
             conn.execute(sa.insert(conversations), inserts[start : start + 1000])
-    return {"messages": frame.height, "created": created, "updated": updated}
+    return {
+        "messages": frame.height,
+        "created": created,
+        "updated": updated,
+        "assigned": assigned,
+    }
+
+
+def assign_by_store(conn: sa.Connection, new: list[dict[str, Any]]) -> int:
+    """Assignment rule: a new conversation about a store goes to that store's staff user with
+    the fewest open conversations; others wait unassigned for agents. Returns how many."""
+    staff: dict[str, list[int]] = {}
+    for uid, store in conn.execute(
+        sa.select(users.c.id, users.c.store_id).where(
+            users.c.role == "store", users.c.active, users.c.store_id.is_not(None)
+        )
+    ):
+        staff.setdefault(store, []).append(int(uid))
+    if not staff:
+        return 0
+    load: dict[int, int] = {uid: 0 for ids in staff.values() for uid in ids}
+    for uid, n in conn.execute(
+        sa.select(conversations.c.assignee_id, sa.func.count())
+        .where(conversations.c.status != "resolved", conversations.c.assignee_id.is_not(None))
+        .group_by(conversations.c.assignee_id)
+    ):
+        if uid in load:
+            load[int(uid)] = int(n)
+    done = 0
+    for values in new:
+        ids = staff.get(values.get("store_id") or "")
+        if ids and values["status"] != "resolved":
+            uid = min(ids, key=lambda u: (load[u], u))
+            values["assignee_id"] = uid
+            load[uid] += 1
+            done += 1
+    return done
 
 
 def _frame(rows: Sequence[Any]) -> pl.DataFrame:
