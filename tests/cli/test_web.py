@@ -43,3 +43,28 @@ def test_users_add_list_token_and_inbox_sync(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     counts = json.loads(r.output)
     assert counts["created"] == 5 and counts["messages"] == 8
+
+
+def test_demo_serve_creates_the_demo_admin_and_says_how_to_sign_in(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    import retailpulse
+    from retailpulse.cli.web import serve_workspace
+    from retailpulse.web import auth
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append((app, kw)))
+    ws = retailpulse.open(f"sqlite:///{tmp_path / 'demo.db'}")
+    seed(ws.db)
+    serve_workspace(ws, host="127.0.0.1", port=8799, demo=True)
+    out = capsys.readouterr().out
+    password = out.split("with the password: ")[1].split()[0]
+    assert "Sign in at http://127.0.0.1:8799/login as 'demo'" in out
+    assert auth.authenticate(ws.db, "demo", password) is not None
+    assert served and served[0][1]["port"] == 8799  # type: ignore[index]
+    serve_workspace(ws, host="127.0.0.1", port=8799, demo=True)  # again: password reset
+    again = capsys.readouterr().out.split("with the password: ")[1].split()[0]
+    assert again != password and auth.authenticate(ws.db, "demo", password) is None
+    ws.close()
