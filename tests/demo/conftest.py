@@ -10,3 +10,9 @@ from retailpulse.demo import DemoData, generate
 @pytest.fixture(scope="session")
 def small() -> DemoData:
     return generate("small", seed=7)
+
+
+@pytest.fixture(scope="session")
+def small_again() -> DemoData:
+    """A second, independent generation with the same arguments (for determinism checks)."""
+    return generate("small", seed=7)

@@ -185,3 +185,9 @@ def test_reviews_carry_ratings_in_range(small: DemoData) -> None:
     assert reviews["rating"].null_count() == 0
     assert set(reviews["rating"].unique()) <= {1.0, 2.0, 3.0, 4.0, 5.0}
     assert re.search(r"\S", reviews["text"][0])
+
+
+def test_no_doubled_mentions_or_empty_slots(small: DemoData) -> None:
+    texts = small["messages"]["text"]
+    assert not texts.str.contains("@@").any()
+    assert not texts.str.contains(r"\{\w+\}").any()

@@ -105,3 +105,34 @@ def test_surveys_follow_experience(small: DemoData) -> None:
     hurt_nps = s.filter(pl.col("customer_id").is_in(list(hurt)))["nps"].mean()
     all_nps = s["nps"].mean()
     assert hurt_nps < all_nps  # type: ignore[operator]
+
+
+def test_seasonal_campaigns_lift_their_market_while_they_run(small: DemoData) -> None:
+    truth = ground_truth(small)["seasonal_campaigns"]
+    singles = truth["CMP-2025-11-SINGLES"]
+    assert singles["market"] == "CN" and singles["rate_multiplier"] > 1
+    cn = small["customers"].filter(pl.col("country") == "CN")["customer_id"]
+    tx = small["transactions"].filter(pl.col("customer_id").is_in(cn.to_list()))
+    days = (singles["end"] - singles["start"]).days
+    during = tx.filter(pl.col("created_at").is_between(singles["start"], singles["end"], "left"))
+    before = tx.filter(
+        pl.col("created_at").is_between(
+            singles["start"] - timedelta(days=60), singles["start"], "left"
+        )
+    )
+    assert during.height / days > 1.3 * before.height / 60
+    assert (during["discount"] > 0).mean() > 0.9  # type: ignore[operator]
+    assert set(truth) <= set(small["campaigns"]["campaign_id"])
+
+
+def test_ground_truth_as_json_round_trips(small: DemoData) -> None:
+    import json
+
+    plain = ground_truth(small, as_json=True)
+    again = json.loads(json.dumps(plain))
+    assert again == plain
+    assert again["crisis"]["start"].endswith("Z")
+    assert (
+        len(again["campaign"]["assignment"]) == ground_truth(small)["campaign"]["assignment"].height
+    )
+    assert again["drivers"]["driver_aspect"] == "delivery"

@@ -1,10 +1,13 @@
-"""Campaigns: a planted win-back campaign with a randomised control group, and a few others.
+"""Campaigns: a planted win-back campaign with a randomised control group, and seasonal ones.
 
 The planted campaign targets loyalty members with at least 90 days of tenure at its start;
 20% of them are held out as controls. Treated customers buy at a higher rate during the
 campaign (``RATE_LIFT``) and their campaign orders carry its 15% discount. The true effect
 is measured exactly by re-running the purchase process without the campaign on the same
-random numbers (see ``purchases.simulate``).
+random numbers (see ``purchases.simulate``). The seasonal campaigns (Singles' Day in mainland
+China, Lebaran in Indonesia, a linen launch everywhere) raise their market's purchase rate
+while they run and discount its orders, with no control group: their effect shows against
+the other markets and the weeks around them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from retailpulse.demo.timeline import to_datetime
 CAMPAIGN_ID = "CMP-2026-08-WINBACK"
 CONTROL_SHARE = 0.2
 RATE_LIFT = 1.6
+#: discount the campaign's orders carry
+DISCOUNT = 0.15
 #: campaign window, in days before the end of the data
 WINDOW = (80.0, 50.0)
 TARGET = "members_tenure_90d"
@@ -41,8 +46,62 @@ def plan_campaign(rng: np.random.Generator, pop: Population, end_day: float) -> 
     return Campaign(start, end, target, treated)
 
 
+#: Ordinary campaigns (no control group): id, name, goal, channels, start and end (days before
+#: the end of the data), target segment, market (None = all), purchase-rate multiplier during
+#: the campaign for customers of that market, and the discount their orders then carry.
+SEASONAL: tuple[tuple[str, str, str, str, float, float, str, str | None, float, float], ...] = (
+    (
+        "CMP-2025-11-SINGLES",
+        "双十一 Singles' Day",
+        "revenue",
+        "weibo|wechat",
+        360.0,
+        349.0,
+        "region_CN",
+        "CN",
+        1.8,
+        0.25,
+    ),
+    (
+        "CMP-2026-03-LEBARAN",
+        "Lebaran Collection 2026",
+        "revenue",
+        "instagram|tiktok|facebook",
+        240.0,
+        215.0,
+        "region_ID",
+        "ID",
+        1.4,
+        0.2,
+    ),
+    (
+        "CMP-2026-06-LINEN",
+        "Linen Season Launch",
+        "awareness",
+        "instagram|tiktok|x|facebook",
+        150.0,
+        120.0,
+        "all",
+        None,
+        1.1,
+        0.0,
+    ),
+)
+
+
+def seasonal_windows(
+    pop: Population, end_day: float
+) -> list[tuple[np.ndarray, float, float, float, float]]:
+    """(customer rows, start, end, rate multiplier, discount) of each ordinary campaign."""
+    out = []
+    for _cid, _n, _g, _ch, s, e, _t, market, mult, disc in SEASONAL:
+        rows = np.flatnonzero(pop.region == market) if market else np.arange(len(pop.ids))
+        out.append((rows, end_day - s, end_day - e, mult, disc))
+    return out
+
+
 def campaigns_frame(c: Campaign, start: datetime, end_day: float) -> pl.DataFrame:
-    """The planted campaign and three ordinary ones (no control group) from the same year."""
+    """The planted campaign and the ordinary ones (no control group) of the same year."""
     rows = [
         (
             CAMPAIGN_ID,
@@ -54,36 +113,9 @@ def campaigns_frame(c: Campaign, start: datetime, end_day: float) -> pl.DataFram
             TARGET,
             CONTROL_SHARE,
         ),
-        (
-            "CMP-2026-03-LEBARAN",
-            "Lebaran Collection 2026",
-            "revenue",
-            "instagram|tiktok|facebook",
-            end_day - 240,
-            end_day - 215,
-            "region_ID",
-            0.0,
-        ),
-        (
-            "CMP-2025-11-SINGLES",
-            "双十一 Singles' Day",
-            "revenue",
-            "weibo|wechat",
-            end_day - 360,
-            end_day - 349,
-            "region_CN",
-            0.0,
-        ),
-        (
-            "CMP-2026-06-LINEN",
-            "Linen Season Launch",
-            "awareness",
-            "instagram|tiktok|x|facebook",
-            end_day - 150,
-            end_day - 120,
-            "all",
-            0.0,
-        ),
+    ] + [
+        (cid, name, goal, ch, end_day - s, end_day - e, target, 0.0)
+        for cid, name, goal, ch, s, e, target, _m, _x, _d in SEASONAL
     ]
     return pl.DataFrame(
         {

@@ -99,7 +99,8 @@ def draw_population(rng: np.random.Generator, n: int) -> Population:
         plats = [p for p, _ in REGIONS[code].platforms if p not in ("email", "web", "review")]
         shares = np.array([s for p, s in REGIONS[code].platforms if p in plats])
         plat[idx] = _choice(rng, plats, shares, len(idx))
-    serial = rng.integers(10_000_000, 99_999_999, n)
+    # a permutation of 8-digit numbers: every account id is distinct, none reveals its owner
+    serial = 10_000_000 + (np.arange(n, dtype=np.int64) * 40_353_607 + 12_345) % 90_000_000
     author = np.asarray(
         [
             f"{_PLATFORM_PREFIX[p]}_{s}" if p else ""

@@ -8,7 +8,7 @@ parts do not shift each other.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -16,6 +16,7 @@ import polars as pl
 
 from retailpulse.demo import campaigns as camp
 from retailpulse.demo.categories import CATEGORIES, DRIVER_RANKING, EFFECTS, INDEX
+from retailpulse.demo.channels import brand_posts, public_authors
 from retailpulse.demo.customers import (
     BGNBD,
     GAMMA_GAMMA,
@@ -32,12 +33,7 @@ from retailpulse.demo.experience import (
     effect_events,
     plan_events,
 )
-from retailpulse.demo.messages import (
-    brand_posts,
-    inbound_messages,
-    public_authors,
-    replies_and_followups,
-)
+from retailpulse.demo.messages import inbound_messages, replies_and_followups
 from retailpulse.demo.purchases import build_modifiers, build_orders, simulate
 from retailpulse.demo.surveys import surveys_frame
 from retailpulse.demo.timeline import DTYPE
@@ -104,7 +100,7 @@ def _check(size: str, seed: int, end: datetime | None) -> None:
 
 def _canonical(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
     """Columns exactly as in the schema, with the schema's types."""
-    casts = {
+    casts: dict[str, Any] = {
         "str": pl.String,
         "text": pl.String,
         "int": pl.Int64,
@@ -143,18 +139,24 @@ def generate(size: str = "small", seed: int = 7, *, end: datetime | None = None)
     campaign = camp.plan_campaign(rngs[2], pop, end_day)
     effects = effect_events(events)
     treated_rows = campaign.target[campaign.treated]
+    seasonal = camp.seasonal_windows(pop, end_day)
+    season = [(rows, s, e, m) for rows, s, e, m, _d in seasonal]
     window = [(treated_rows, campaign.start, campaign.end, camp.RATE_LIFT)]
     sim_seed = int(seeds[3].generate_state(1)[0])
-    cust, times = simulate(
-        pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, window), sim_seed
-    )
-    cust0, times0 = simulate(
-        pop.birth, pop.lam, pop.p_drop, end_day, build_modifiers(n_cust, effects, []), sim_seed
-    )
+    mods = build_modifiers(n_cust, effects, season + window)
+    cust, times = simulate(pop.birth, pop.lam, pop.p_drop, end_day, mods, sim_seed)
+    mods0 = build_modifiers(n_cust, effects, season)
+    cust0, times0 = simulate(pop.birth, pop.lam, pop.p_drop, end_day, mods0, sim_seed)
+    del mods, mods0
 
+    promo = np.zeros(len(cust))
+    for rows, s, e, _m, disc in seasonal:
+        member = np.zeros(n_cust, dtype=bool)
+        member[rows] = True
+        promo[member[cust] & (times >= s) & (times < e)] = disc
     is_treated = np.zeros(n_cust, dtype=bool)
     is_treated[treated_rows] = True
-    promo = is_treated[cust] & (times >= campaign.start) & (times < campaign.end)
+    promo[is_treated[cust] & (times >= campaign.start) & (times < campaign.end)] = camp.DISCOUNT
     orders = build_orders(rngs[4], pop, cust, times, start, promo)
     spend = np.bincount(orders.cust, weights=orders.total, minlength=n_cust)
     tiers = tiers_from_spend(pop, spend)
@@ -164,7 +166,9 @@ def generate(size: str = "small", seed: int = 7, *, end: datetime | None = None)
 
     n_posts = max(150, n_in // 90)
     posts = brand_posts(rngs[8], n_posts, start, msg_start, end_day, start_weekday)
-    inbound = inbound_messages(rngs[10], pop, events, orders, posts, pub, start)
+    inbound = inbound_messages(
+        rngs[10], pop, events, orders, posts, pub, start, customers["email"].to_list()
+    )
     answers = replies_and_followups(rngs[10], events, inbound, start, end_day)
     messages = pl.concat([posts, inbound, answers], how="vertical_relaxed").sort(
         ["created_at", "platform", "external_id"]
@@ -251,6 +255,16 @@ def _truth(
             "control_mean_purchases": float(y1[ct].mean()) if len(ct) else 0.0,
             "assignment": camp.assignment_frame(campaign, pop),
         },
+        "seasonal_campaigns": {
+            cid: {
+                "market": market or "all",
+                "start": start + (end_day - s) * day,
+                "end": start + (end_day - e) * day,
+                "rate_multiplier": mult,
+                "discount": disc,
+            }
+            for cid, _n, _g, _c, s, e, _t, market, mult, disc in camp.SEASONAL
+        },
         "processes": {"bgnbd": dict(BGNBD), "gamma_gamma": dict(GAMMA_GAMMA)},
     }
 
@@ -277,6 +291,28 @@ def _experiences(pop: Any, events: Any, inbound: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def ground_truth(data: DemoData) -> dict[str, Any]:
-    """What was planted in a generated demo (crisis, drivers, campaign lift)."""
-    return data.truth
+def ground_truth(data: DemoData, *, as_json: bool = False) -> dict[str, Any]:
+    """What was planted in a generated demo (crisis, drivers, campaign lift).
+
+    With ``as_json``, a copy made of plain JSON types: datetimes as ISO 8601 strings ('Z'),
+    frames (the campaign assignment, the planting messages) as lists of row dicts, so it can be
+    stored with a run (``Workspace.save_result``) or written to a file.
+    """
+    if not as_json:
+        return data.truth
+    converted: dict[str, Any] = _jsonable(data.truth)
+    return converted
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, pl.DataFrame):
+        return [_jsonable(row) for row in value.to_dicts()]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -59,6 +59,10 @@ OPENERS = {
 
 BODIES = {
     "complaint_delivery": (
+        "Third delivery attempt failed and I was home all day.",
+        "Parcel for {order} is stuck at the depot according to tracking.",
+        "Why does standard delivery now take a week?",
+        "Got a 'sorry we missed you' card, I was literally at the door.",
         "My order {order} was supposed to arrive {days} days ago and it still hasn't shown up.",
         "Tracking for {order} hasn't moved in {days} days.",
         "The courier marked my parcel as delivered but nothing came.",
@@ -76,6 +80,9 @@ BODIES = {
         "No updates, no tracking link, no reply. Where is my order?",
     ),
     "complaint_stock": (
+        "Your restock notifications never work, it sells out before the email arrives.",
+        "Only XS and XXL left of the {garment}, again.",
+        "{store} never has anything new, it all goes online first.",
         "The {garment} has been out of stock in {size} for weeks.",
         "Website says in stock at {store} but they had none when I went.",
         "Went to {store} for the {product} and the shelf was empty.",
@@ -89,6 +96,9 @@ BODIES = {
         "Can't find the {product} anywhere, online or in store.",
     ),
     "complaint_price": (
+        "Paid {price} for the {product} and it was 30% off two days later.",
+        "Member discount doesn't stack with the sale, what's the point?",
+        "Returns now cost money? That's new.",
         "The {product} went up to {price} overnight, that's a joke.",
         "Same {product} is way cheaper on {competitor}.",
         "Prices have crept up every month this year.",
@@ -102,6 +112,9 @@ BODIES = {
         "Quality is going down and prices are going up.",
     ),
     "complaint_staff": (
+        "{staff} told me to 'just order online' instead of checking the back.",
+        "Nobody at {store} would take my return without a box.",
+        "Waited 15 minutes at the till at {store} while staff restocked shelves.",
         "The staff at {store} ignored me for 20 minutes.",
         "{staff} at {store} was really rude when I asked for a different size.",
         "Asked {staff} for help and got an eye roll.",
@@ -115,6 +128,9 @@ BODIES = {
         "Staff at {store} were chatting to each other and ignoring the queue.",
     ),
     "complaint_app": (
+        "Apple Pay option vanished from checkout.",
+        "The app shows prices in the wrong currency.",
+        "Every update logs me out and deletes my wishlist.",
         "The app keeps crashing at checkout.",
         "Can't log in to the app since the last update.",
         "My points disappeared from the app.",
@@ -128,6 +144,9 @@ BODIES = {
         "The size filter on the website is broken.",
     ),
     "complaint_quality": (
+        "The {garment} shrank a full size after one cold wash.",
+        "Buttons on the {garment} fell off within days.",
+        "The {bag} strap snapped on the first day out.",
         "My {garment} ripped after two washes.",
         "The {garment} colour faded after one wash.",
         "Stitching on the {garment} came apart after a week.",
@@ -141,6 +160,11 @@ BODIES = {
         "Pilling everywhere on the {garment} after a month.",
     ),
     "question": (
+        "Do you have a size guide for the {garment}?",
+        "Is click and collect available at {store}?",
+        "Can I use two vouchers on one order?",
+        "How do I update my address in the app?",
+        "Will the {product} come back in {color}?",
         "Do you have the {product} in {size} at {store}?",
         "What time does {store} open on Sunday?",
         "Can I return something I bought online at {store}?",
@@ -160,6 +184,8 @@ BODIES = {
         "What's the fabric of the {garment}?",
     ),
     "praise_staff": (
+        "{staff} helped my elderly mum choose a gift, so patient and kind.",
+        "Ask for {staff} at {store}, honestly the best.",
         "{staff} at {store} was so helpful today!",
         "Big thanks to {staff} who found my size in the back.",
         "{staff} at {store} styled a whole outfit for me.",
@@ -172,6 +198,8 @@ BODIES = {
         "Please give {staff} a raise, seriously.",
     ),
     "praise_store": (
+        "Staff at {store} are always so welcoming.",
+        "Love the new layout at {store}.",
         "The new {store} store is gorgeous.",
         "{store} always smells amazing and the music is great.",
         "Love how tidy {store} is, easy to find everything.",
@@ -182,6 +210,9 @@ BODIES = {
         "{store} has the best selection in {city}.",
     ),
     "praise_product": (
+        "Third {garment} in a year, they just work.",
+        "The {bag} fits my laptop and still looks smart.",
+        "My {shoe} survived a week of walking around {city}.",
         "The {product} is the best thing I bought this year.",
         "Wore my {garment} all weekend, so comfy.",
         "Got so many compliments on the {product}.",
@@ -195,6 +226,8 @@ BODIES = {
         "Finally a {garment} that fits properly.",
     ),
     "praise_delivery": (
+        "Tracking was spot on and the parcel came early.",
+        "Returned something and the refund was back in two days.",
         "Ordered last night and my {product} arrived this morning!",
         "Super fast delivery, packaging was lovely too.",
         "Delivery to {city} in one day, impressed.",
@@ -203,6 +236,9 @@ BODIES = {
         "Click and collect at {store} was ready in an hour.",
     ),
     "purchase_intent": (
+        "Eyeing the {product} for ages, might finally treat myself.",
+        "Which colour should I get the {garment} in? Torn between {color} and black.",
+        "Going to grab the {product} in the sale tomorrow.",
         "Need the {product} in my life.",
         "Adding the {product} to my basket right now.",
         "Payday = {product} day.",
@@ -215,6 +251,8 @@ BODIES = {
         "Birthday gift sorted, getting the {product}.",
     ),
     "request_restock": (
+        "Please bring the {garment} back in petite sizes.",
+        "The {product} in {color} sold out in minutes, restock please!",
         "Please restock the {product} in {size}!",
         "Bring back the {product} in {color} please.",
         "Can {store} get more of the {product}?",
@@ -223,6 +261,8 @@ BODIES = {
         "{store} needs more sizes of the {product}.",
     ),
     "request_new": (
+        "A loyalty app with a digital receipt would be great.",
+        "Please do {item}, I'd buy three.",
         "Please start selling {item}!",
         "Would love to see {item} at {store}.",
         "When are you going to do {item}?",
@@ -231,6 +271,8 @@ BODIES = {
         "You really need {item}, everyone's asking.",
     ),
     "competitor_switch": (
+        "{competitor} has free returns, you charge. Easy choice.",
+        "My whole office shops at {competitor} now.",
         "Honestly {competitor} is cheaper and faster, might switch.",
         "Cancelled my order and bought it on {competitor} instead.",
         "{competitor} delivered in a day, you took a week.",
@@ -241,6 +283,8 @@ BODIES = {
         "{competitor}'s member deals are so much better right now.",
     ),
     "competitor_loyal": (
+        "{competitor}'s stuff falls apart, {brand} is worth the extra.",
+        "Checked {competitor} first, came back to {brand} for the fit.",
         "Tried {competitor} but nothing beats {brand} quality.",
         "Everyone says {competitor} but I'm sticking with {brand}.",
         "{competitor} is cheaper but {brand} lasts way longer.",
@@ -249,6 +293,9 @@ BODIES = {
         "Been a {brand} member for years, not switching.",
     ),
     "ugc": (
+        "Rainy day layers with the {garment}.",
+        "Weekend in {city} wearing the {product}.",
+        "Capsule wardrobe update: {product}, {product2} and not much else.",
         "Sunday fit featuring the {garment}.",
         "OOTD: {garment} + {product2}.",
         "New in: the {product} in {color}.",
@@ -261,6 +308,8 @@ BODIES = {
         "Matching with my mum in the {product}.",
     ),
     "chatter": (
+        "Does {store} still do the Friday late opening?",
+        "Just saw the new collection in the window at {store}, love it.",
         "Anyone else been to the new {store} store?",
         "Which is better, the {product} or the {product2}?",
         "The queue at {store} today was wild.",
@@ -277,6 +326,9 @@ BODIES = {
         "Win an iPhone, click the link in my profile",
     ),
     "crisis_delivery": (
+        "Ordered from {store} for delivery, {days} days and nothing. Is the {city} warehouse closed?",
+        "Anyone else waiting on a {store} order? Mine is {order}, stuck since last week.",
+        "Went to {store} to ask about my parcel and staff said the warehouse is flooded?!",
         "Order {order} was due {days} days ago, now they say the {city} warehouse has a problem?",
         "Nothing from {store} delivers anymore. My {product} is stuck for {days} days.",
         "Is the {city} warehouse down? Three orders stuck including {order}.",

@@ -56,6 +56,10 @@ OPENERS = {
 
 BODIES = {
     "complaint_delivery": (
+        "Udah 3x kurir gagal antar padahal aku di rumah seharian.",
+        "Paket {order} nyangkut di gudang transit katanya.",
+        "Kenapa reguler sekarang seminggu baru nyampe?",
+        "Kurir bilang alamat gak ketemu, padahal jelas bgt.",
         "Pesanan {order} udah {days} hari belum sampai juga.",
         "Resi {order} gak gerak-gerak dari {days} hari lalu.",
         "Paketnya katanya udah diterima padahal aku gak terima apa-apa.",
@@ -74,6 +78,9 @@ BODIES = {
         "Delivery-nya lama bgt, literally seminggu buat {product} doang.",
     ),
     "complaint_stock": (
+        "Notif restock gak guna, pas dibuka udah sold out.",
+        "{garment} tinggal size XS sama XXL doang, lagi-lagi.",
+        "{store} gak pernah dapet barang baru, semua ke online duluan.",
         "{garment} size {size} kosong terus dari minggu lalu.",
         "Di web katanya ready di {store} tapi pas ke sana gak ada.",
         "Udah jauh-jauh ke {store} buat {product}, raknya kosong.",
@@ -87,6 +94,9 @@ BODIES = {
         "Nyari {product} di mana-mana gak ketemu, online maupun offline.",
     ),
     "complaint_price": (
+        "Beli {product} {price}, dua hari kemudian diskon 30%.",
+        "Diskon member gak bisa digabung sama sale, terus gunanya apa?",
+        "Retur sekarang bayar? Baru tau.",
         "Harga {product} naik jadi {price}, gak masuk akal.",
         "{product} yg sama di {competitor} jauh lebih murah.",
         "Harganya naik terus tiap bulan ya sekarang.",
@@ -100,6 +110,9 @@ BODIES = {
         "Kualitas turun tapi harga naik, piye to.",
     ),
     "complaint_staff": (
+        "{staff} malah nyuruh order online, gak mau cek gudang.",
+        "Di {store} retur ditolak cuma gara-gara gak ada dus.",
+        "Antri kasir di {store} 15 menit, staffnya malah nyusun rak.",
         "Staff di {store} cuek bgt, aku dianggurin 20 menit.",
         "{staff} di {store} jutek pas aku minta tuker size.",
         "Nanya ke {staff} malah dijawab ketus.",
@@ -113,6 +126,9 @@ BODIES = {
         "Staff di {store} malah ngobrol sendiri, antrian dicuekin.",
     ),
     "complaint_app": (
+        "Pilihan bayar pake QRIS ilang dari checkout.",
+        "Harga di app muncul dalam mata uang lain, aneh.",
+        "Tiap update ke-logout dan wishlist ilang semua.",
         "Aplikasinya force close terus pas checkout.",
         "Gak bisa login ke app sejak update terakhir.",
         "Poin member aku ilang dari app.",
@@ -126,6 +142,9 @@ BODIES = {
         "Filter size di website error.",
     ),
     "complaint_quality": (
+        "{garment} nyusut satu size abis dicuci air dingin.",
+        "Kancing {garment} copot dalam beberapa hari.",
+        "Tali {bag} putus hari pertama dipake.",
         "{garment} aku sobek setelah dua kali cuci.",
         "Warna {garment} luntur sekali cuci.",
         "Jahitan {garment} udah lepas seminggu dipake.",
@@ -139,6 +158,11 @@ BODIES = {
         "{garment} udah berbulu-bulu padahal baru sebulan.",
     ),
     "question": (
+        "Ada size chart buat {garment} gak kak?",
+        "Bisa click and collect di {store} gak?",
+        "Boleh pake dua voucher dalam satu order?",
+        "Cara ganti alamat di app gimana ya?",
+        "{product} bakal restock warna {color} gak?",
         "{product} size {size} ready di {store} gak kak?",
         "{store} buka jam berapa ya hari Minggu?",
         "Kalo beli online bisa retur di {store} gak?",
@@ -159,6 +183,8 @@ BODIES = {
         "Bisa COD gak min?",
     ),
     "praise_staff": (
+        "{staff} sabar bgt bantuin mama aku pilih kado.",
+        "Kalo ke {store} cari {staff}, pelayanannya juara.",
         "{staff} di {store} ramah bgt, helpful parah!",
         "Makasih {staff} udah nyariin size aku di gudang.",
         "{staff} di {store} bantuin mix and match satu outfit, keren!",
@@ -171,6 +197,8 @@ BODIES = {
         "Tolong naikin gaji {staff} dong, serius.",
     ),
     "praise_store": (
+        "Staff di {store} selalu ramah.",
+        "Layout baru di {store} bagus bgt.",
         "Toko {store} yg baru cakep bgt.",
         "{store} selalu wangi, musiknya enak.",
         "Suka {store} rapi, gampang nyari barang.",
@@ -181,6 +209,9 @@ BODIES = {
         "{store} koleksinya paling lengkap di {city}.",
     ),
     "praise_product": (
+        "{garment} ketiga tahun ini, emang enak dipake.",
+        "{bag} muat laptop dan tetep kece.",
+        "{shoe} aman dipake jalan seminggu keliling {city}.",
         "{product} ini best purchase tahun ini sih.",
         "Pake {garment} seharian, nyaman bgt.",
         "Banyak yg muji {product} aku hari ini.",
@@ -195,6 +226,8 @@ BODIES = {
         "Bahannya adem, jahitannya rapi. Mantul!",
     ),
     "praise_delivery": (
+        "Tracking akurat dan paket dateng lebih cepet.",
+        "Retur barang, dua hari refund udah masuk.",
         "Pesen tadi malem, {product} udah nyampe pagi ini!",
         "Pengiriman cepet bgt, packingnya rapi lagi.",
         "Kirim ke {city} sehari nyampe, keren.",
@@ -203,6 +236,9 @@ BODIES = {
         "Pickup di {store} udah ready dalam sejam.",
     ),
     "purchase_intent": (
+        "Udah lama ngincer {product}, kayaknya mau checkout.",
+        "Bagusan {garment} warna {color} atau hitam ya?",
+        "Besok mau war sale beli {product}.",
         "Pengen bgt {product} ini.",
         "Fix checkout {product} sekarang juga.",
         "Gajian = {product} day.",
@@ -216,6 +252,8 @@ BODIES = {
         "Racun bgt {product} ini, auto checkout.",
     ),
     "request_restock": (
+        "Tolong ada size petite buat {garment}.",
+        "{product} warna {color} abis dalam menit, restock dong!",
         "Restock {product} size {size} dong kak!",
         "Tolong restock {product} warna {color} plis.",
         "{store} tolong tambahin stok {product}.",
@@ -224,6 +262,8 @@ BODIES = {
         "{store} butuh size {product} yg lebih lengkap.",
     ),
     "request_new": (
+        "Bikin app member yg ada struk digital dong.",
+        "Plis jual {item}, aku beli tiga.",
         "Tolong jual {item} dong!",
         "Pengen bgt ada {item} di {store}.",
         "Kapan bikin {item}?",
@@ -232,6 +272,8 @@ BODIES = {
         "Plis bikin {item}, banyak yg nyari.",
     ),
     "competitor_switch": (
+        "{competitor} gratis retur, di sini bayar. Gampang milihnya.",
+        "Satu kantor aku sekarang belanja di {competitor} semua.",
         "Jujur {competitor} lebih murah dan cepet, kayaknya pindah deh.",
         "Cancel pesanan, beli di {competitor} aja.",
         "{competitor} sehari nyampe, di sini seminggu.",
@@ -242,6 +284,8 @@ BODIES = {
         "Promo {competitor} lagi gila-gilaan, bye dulu.",
     ),
     "competitor_loyal": (
+        "Barang {competitor} cepet rusak, {brand} lebih worth it.",
+        "Cek {competitor} dulu, balik lagi ke {brand} karena ukurannya pas.",
         "Udah coba {competitor} tapi kualitas {brand} tetep juara.",
         "Orang-orang pada ke {competitor}, aku tetep setia sama {brand}.",
         "{competitor} emang lebih murah tapi {brand} lebih awet.",
@@ -250,6 +294,9 @@ BODIES = {
         "Udah jadi member {brand} bertahun-tahun, gak bakal pindah.",
     ),
     "ugc": (
+        "Layering musim ujan pake {garment}.",
+        "Weekend di {city} pake {product}.",
+        "Update capsule wardrobe: {product}, {product2}, udah cukup.",
         "Outfit Minggu pake {garment}.",
         "OOTD: {garment} + {product2}.",
         "New in: {product} warna {color}.",
@@ -262,6 +309,8 @@ BODIES = {
         "Kembaran sama mama pake {product}.",
     ),
     "chatter": (
+        "{store} masih buka sampe malem tiap Jumat gak sih?",
+        "Barusan liat koleksi baru di etalase {store}, suka!",
         "Ada yg udah ke {store} yg baru?",
         "Bagusan {product} atau {product2} ya?",
         "Antrian di {store} hari ini gila.",
@@ -278,6 +327,10 @@ BODIES = {
         "Menangkan iPhone gratis, klik link di profil",
     ),
     "crisis_delivery": (
+        "Order dari {store} buat dikirim, udah {days} hari gak ada kabar. Gudang {city} tutup ya?",
+        "Ada yg nunggu pesanan {store} juga? Punyaku {order}, nyangkut dari minggu lalu.",
+        "Ke {store} nanya paket, kata staffnya gudangnya kebanjiran?!",
+        "Min, pesanan {order} dari {store} kapan dikirim? Udah {days} hari loh.",
         "Pesanan {order} harusnya nyampe {days} hari lalu, sekarang katanya gudang {city} bermasalah?",
         "Semua pesanan dari {store} gak ada yg dikirim. {product} aku nyangkut {days} hari.",
         "Gudang {city} lagi down ya? Tiga pesanan aku nyangkut termasuk {order}.",

@@ -50,6 +50,10 @@ OPENERS = {
 
 BODIES = {
     "complaint_delivery": (
+        "快递员三次派送失败，我一整天都在家。",
+        "物流显示{order}卡在中转站了。",
+        "为什么普通快递现在要一周？",
+        "快递说找不到地址，地址写得很清楚啊。",
         "订单{order}说好的{days}天前到，到现在还没收到。",
         "快递单号{order}物流信息{days}天没更新了。",
         "快递显示已签收，可是我根本没收到。",
@@ -67,6 +71,9 @@ BODIES = {
         "没有物流、没有回复，我的订单到底在哪？",
     ),
     "complaint_stock": (
+        "到货提醒根本没用，收到通知就售罄了。",
+        "{garment}又只剩XS和XXL了。",
+        "{store}从来没有新品，全先给线上。",
         "{garment}的{size}码断货好几周了。",
         "官网显示{store}有货，去了却说没有。",
         "专程跑去{store}买{product}，货架是空的。",
@@ -80,6 +87,9 @@ BODIES = {
         "线上线下都找不到{product}。",
     ),
     "complaint_price": (
+        "{price}买的{product}，两天后就打七折。",
+        "会员折扣不能和活动叠加，那会员有什么用？",
+        "退货现在要收费了？",
         "{product}一夜之间涨到{price}，离谱。",
         "同款{product}在{competitor}便宜多了。",
         "今年价格每个月都在涨。",
@@ -93,6 +103,9 @@ BODIES = {
         "质量越来越差，价格越来越高。",
     ),
     "complaint_staff": (
+        "{staff}让我自己去网上买，都不去仓库看一下。",
+        "{store}没有包装盒就不给退货。",
+        "{store}结账排了15分钟，店员在理货。",
         "{store}的店员把我晾了20分钟没人理。",
         "{store}的{staff}态度很差，换个尺码都不耐烦。",
         "问{staff}问题，直接翻白眼。",
@@ -106,6 +119,9 @@ BODIES = {
         "{store}的店员自己聊天，不管排队的顾客。",
     ),
     "complaint_app": (
+        "结账页面的支付宝选项不见了。",
+        "小程序里的价格单位显示错了。",
+        "每次更新都被退出登录，收藏夹也没了。",
         "小程序一到付款就闪退。",
         "更新以后APP登不上了。",
         "我的会员积分不见了。",
@@ -119,6 +135,9 @@ BODIES = {
         "官网的尺码筛选坏了。",
     ),
     "complaint_quality": (
+        "{garment}冷水洗一次缩了一个码。",
+        "{garment}的扣子没几天就掉了。",
+        "{bag}的肩带第一天就断了。",
         "{garment}洗了两次就破了。",
         "{garment}洗一次就掉色。",
         "{garment}穿了一周就开线了。",
@@ -132,6 +151,11 @@ BODIES = {
         "{garment}穿了一个月就起球了。",
     ),
     "question": (
+        "{garment}有尺码表吗？",
+        "{store}可以线上下单到店自提吗？",
+        "一个订单可以用两张券吗？",
+        "小程序里怎么改地址？",
+        "{product}还会补{color}吗？",
         "{store}有{size}码的{product}吗？",
         "{store}周日几点开门？",
         "网上买的可以在{store}退货吗？",
@@ -151,6 +175,8 @@ BODIES = {
         "{garment}是什么面料的？",
     ),
     "praise_staff": (
+        "{staff}很耐心地帮我妈妈挑礼物。",
+        "去{store}一定要找{staff}，服务太好了。",
         "{store}的{staff}今天太热情了！",
         "谢谢{staff}帮我在仓库找到了尺码。",
         "{store}的{staff}帮我搭配了一整套，超好看。",
@@ -163,6 +189,8 @@ BODIES = {
         "建议给{staff}加薪，认真的。",
     ),
     "praise_store": (
+        "{store}的店员总是很热情。",
+        "{store}新的陈列好喜欢。",
         "新开的{store}太好看了。",
         "{store}永远香香的，音乐也好听。",
         "{store}很整洁，东西好找。",
@@ -173,6 +201,9 @@ BODIES = {
         "{store}是{city}款式最全的。",
     ),
     "praise_product": (
+        "今年第三件{garment}了，真的好穿。",
+        "{bag}能装下笔记本电脑，还很好看。",
+        "穿{shoe}在{city}走了一周都不累。",
         "{product}是我今年买过最好的东西。",
         "穿了一整个周末的{garment}，太舒服了。",
         "穿{product}被好多人夸。",
@@ -186,6 +217,8 @@ BODIES = {
         "终于找到合身的{garment}了。",
     ),
     "praise_delivery": (
+        "物流信息很准，还提前到了。",
+        "退货两天就退款到账了。",
         "昨晚下单，今天早上{product}就到了！",
         "发货超快，包装也很用心。",
         "寄到{city}一天就到，厉害。",
@@ -194,6 +227,9 @@ BODIES = {
         "{store}自提一小时就备好了。",
     ),
     "purchase_intent": (
+        "蹲{product}很久了，准备下单。",
+        "{garment}买{color}还是黑色好？",
+        "明天抢购{product}。",
         "想要{product}！",
         "马上下单{product}。",
         "发工资就买{product}。",
@@ -207,6 +243,8 @@ BODIES = {
         "被种草了，{product}冲了。",
     ),
     "request_restock": (
+        "{garment}求出小个子码。",
+        "{color}的{product}几分钟就抢光了，快补货！",
         "求补货{size}码的{product}！",
         "{color}的{product}快补货吧。",
         "{store}能多进点{product}吗？",
@@ -215,6 +253,8 @@ BODIES = {
         "{store}的{product}尺码太少了。",
     ),
     "request_new": (
+        "希望会员小程序能有电子小票。",
+        "求出{item}，我买三件。",
         "求出{item}！",
         "希望{store}能卖{item}。",
         "什么时候出{item}？",
@@ -223,6 +263,8 @@ BODIES = {
         "真的需要{item}，好多人在问。",
     ),
     "competitor_switch": (
+        "{competitor}免费退货，你们要收费，选谁很明显。",
+        "我们整个办公室现在都在{competitor}买。",
         "说实话{competitor}又便宜又快，准备换了。",
         "取消订单了，去{competitor}买了。",
         "{competitor}一天就到，你们要一周。",
@@ -233,6 +275,8 @@ BODIES = {
         "{competitor}最近的会员活动好太多了。",
     ),
     "competitor_loyal": (
+        "{competitor}的东西容易坏，{brand}多花点钱值得。",
+        "先看了{competitor}，还是回到{brand}，版型好。",
         "试过{competitor}，还是{brand}质量好。",
         "大家都说{competitor}，我还是选{brand}。",
         "{competitor}是便宜，但{brand}更耐穿。",
@@ -241,6 +285,9 @@ BODIES = {
         "做{brand}会员好几年了，不会换。",
     ),
     "ugc": (
+        "雨天叠穿｜{garment}。",
+        "周末在{city}，穿{product}。",
+        "胶囊衣橱更新：{product}、{product2}，够了。",
         "周末穿搭｜{garment}。",
         "今日穿搭：{garment}+{product2}。",
         "新入手{color}的{product}。",
@@ -253,6 +300,8 @@ BODIES = {
         "和妈妈穿{product}亲子装。",
     ),
     "chatter": (
+        "{store}周五还营业到很晚吗？",
+        "刚看到{store}橱窗里的新品，好喜欢。",
         "有人去过新的{store}吗？",
         "{product}和{product2}哪个好？",
         "今天{store}排队的人好多。",
@@ -269,6 +318,8 @@ BODIES = {
         "免费领iPhone，点我主页链接",
     ),
     "crisis_delivery": (
+        "在{store}下单配送，{days}天了还没动静，{city}仓库关了吗？",
+        "还有人在等{store}的订单吗？我的是{order}，上周就卡住了。",
         "订单{order}{days}天前就该到了，现在说{city}仓库出问题？",
         "{store}的单都不发货了，我的{product}卡了{days}天。",
         "{city}仓库是不是瘫痪了？包括{order}在内三个订单都卡住了。",

@@ -52,6 +52,10 @@ OPENERS = {
 
 BODIES = {
     "complaint_delivery": (
+        "宅配員三次派送失敗，我一整天都在家。",
+        "物流顯示{order}卡在中轉站了。",
+        "為什麼普通宅配現在要一週？",
+        "宅配說找不到地址，地址寫得很清楚啊。",
         "超商取貨等了{days}天還沒到店，傻眼。",
         "訂單{order}說好隔天到貨，結果等了{days}天欸。",
         "訂單{order}說好的{days}天前到，到現在還沒收到。",
@@ -71,6 +75,9 @@ BODIES = {
         "沒有物流、沒有回覆，我的訂單到底在哪？",
     ),
     "complaint_stock": (
+        "到貨提醒根本沒用，收到通知就售罄了。",
+        "{garment}又只剩XS和XXL了。",
+        "{store}從來沒有新品，全先給線上。",
         "{garment}的{size}碼斷貨好幾週了。",
         "官網顯示{store}有貨，去了卻說沒有。",
         "專程跑去{store}買{product}，貨架是空的。",
@@ -84,6 +91,9 @@ BODIES = {
         "線上線下都找不到{product}。",
     ),
     "complaint_price": (
+        "{price}買的{product}，兩天後就打七折。",
+        "會員折扣不能和活動疊加，那會員有什麼用？",
+        "退貨現在要收費了？",
         "{product}一夜之間漲到{price}，離譜。",
         "同款{product}在{competitor}便宜多了。",
         "今年價格每個月都在漲。",
@@ -97,6 +107,9 @@ BODIES = {
         "質量越來越差，價格越來越高。",
     ),
     "complaint_staff": (
+        "{staff}讓我自己去網上買，都不去倉庫看一下。",
+        "{store}沒有包裝盒就不給退貨。",
+        "{store}結賬排了15分鐘，店員在理貨。",
         "{store}的店員一直推銷會員卡，很有壓力。",
         "{store}的店員把我晾了20分鐘沒人理。",
         "{store}的{staff}態度很差，換個尺碼都不耐煩。",
@@ -111,6 +124,9 @@ BODIES = {
         "{store}的店員自己聊天，不管排隊的顧客。",
     ),
     "complaint_app": (
+        "結帳頁面的LINE Pay選項不見了。",
+        "APP裡的價格單位顯示錯了。",
+        "每次更新都被退出登入，收藏夾也沒了。",
         "APP一到付款就閃退。",
         "更新以後APP登不上了。",
         "我的會員積分不見了。",
@@ -124,6 +140,9 @@ BODIES = {
         "官網的尺碼篩選壞了。",
     ),
     "complaint_quality": (
+        "{garment}冷水洗一次縮了一個碼。",
+        "{garment}的扣子沒幾天就掉了。",
+        "{bag}的肩帶第一天就斷了。",
         "{garment}洗了兩次就破了。",
         "{garment}洗一次就掉色。",
         "{garment}穿了一週就開線了。",
@@ -137,6 +156,11 @@ BODIES = {
         "{garment}穿了一個月就起球了。",
     ),
     "question": (
+        "{garment}有尺碼錶嗎？",
+        "{store}可以線上下單到店自提嗎？",
+        "一個訂單可以用兩張券嗎？",
+        "APP裡怎麼改地址？",
+        "{product}還會補{color}嗎？",
         "請問可以超商取貨嗎？",
         "{store}週年慶有活動嗎？",
         "{store}有{size}碼的{product}嗎？",
@@ -158,6 +182,8 @@ BODIES = {
         "{garment}是什麼面料的？",
     ),
     "praise_staff": (
+        "{staff}很耐心地幫我媽媽挑禮物。",
+        "去{store}一定要找{staff}，服務太好了。",
         "{store}的{staff}超nice，幫我找了好多尺寸！",
         "{staff}好親切，下次還要找她。",
         "{store}的{staff}今天太熱情了！",
@@ -172,6 +198,8 @@ BODIES = {
         "建議給{staff}加薪，認真的。",
     ),
     "praise_store": (
+        "{store}的店員總是很熱情。",
+        "{store}新的陳列好喜歡。",
         "新開的{store}太好看了。",
         "{store}永遠香香的，音樂也好聽。",
         "{store}很整潔，東西好找。",
@@ -182,6 +210,9 @@ BODIES = {
         "{store}是{city}款式最全的。",
     ),
     "praise_product": (
+        "今年第三件{garment}了，真的好穿。",
+        "{bag}能裝下筆記型電腦，還很好看。",
+        "穿{shoe}在{city}走了一週都不累。",
         "{product}真的CP值超高！",
         "{product}是我今年買過最好的東西。",
         "穿了一整個週末的{garment}，太舒服了。",
@@ -196,6 +227,8 @@ BODIES = {
         "終於找到合身的{garment}了。",
     ),
     "praise_delivery": (
+        "物流資訊很準，還提前到了。",
+        "退貨兩天就退款到賬了。",
         "昨晚下單，今天早上{product}就到了！",
         "發貨超快，包裝也很用心。",
         "寄到{city}一天就到，厲害。",
@@ -204,6 +237,9 @@ BODIES = {
         "{store}自提一小時就備好了。",
     ),
     "purchase_intent": (
+        "蹲{product}很久了，準備下單。",
+        "{garment}買{color}還是黑色好？",
+        "明天搶購{product}。",
         "想要{product}！",
         "馬上下單{product}。",
         "發工資就買{product}。",
@@ -217,6 +253,8 @@ BODIES = {
         "被種草了，{product}衝了。",
     ),
     "request_restock": (
+        "{garment}求出小個子碼。",
+        "{color}的{product}幾分鐘就搶光了，快補貨！",
         "求補貨{size}碼的{product}！",
         "{color}的{product}快補貨吧。",
         "{store}能多進點{product}嗎？",
@@ -225,6 +263,8 @@ BODIES = {
         "{store}的{product}尺碼太少了。",
     ),
     "request_new": (
+        "希望會員APP能有電子小票。",
+        "求出{item}，我買三件。",
         "求出{item}！",
         "希望{store}能賣{item}。",
         "什麼時候出{item}？",
@@ -233,6 +273,8 @@ BODIES = {
         "真的需要{item}，好多人在問。",
     ),
     "competitor_switch": (
+        "{competitor}免費退貨，你們要收費，選誰很明顯。",
+        "我們整個辦公室現在都在{competitor}買。",
         "{competitor}免運又快，我先去那邊買了啦。",
         "說實話{competitor}又便宜又快，準備換了。",
         "取消訂單了，去{competitor}買了。",
@@ -244,6 +286,8 @@ BODIES = {
         "{competitor}最近的會員活動好太多了。",
     ),
     "competitor_loyal": (
+        "{competitor}的東西容易壞，{brand}多花點錢值得。",
+        "先看了{competitor}，還是回到{brand}，版型好。",
         "試過{competitor}，還是{brand}質量好。",
         "大家都說{competitor}，我還是選{brand}。",
         "{competitor}是便宜，但{brand}更耐穿。",
@@ -252,6 +296,9 @@ BODIES = {
         "做{brand}會員好幾年了，不會換。",
     ),
     "ugc": (
+        "雨天疊穿｜{garment}。",
+        "週末在{city}，穿{product}。",
+        "膠囊衣櫥更新：{product}、{product2}，夠了。",
         "週末穿搭｜{garment}。",
         "今日穿搭：{garment}+{product2}。",
         "新入手{color}的{product}。",
@@ -264,6 +311,8 @@ BODIES = {
         "和媽媽穿{product}親子裝。",
     ),
     "chatter": (
+        "{store}週五還營業到很晚嗎？",
+        "剛看到{store}櫥窗裡的新品，好喜歡。",
         "有人去過新的{store}嗎？",
         "{product}和{product2}哪個好？",
         "今天{store}排隊的人好多。",
@@ -280,6 +329,8 @@ BODIES = {
         "免費領iPhone，點我主頁連結",
     ),
     "crisis_delivery": (
+        "在{store}下單配送，{days}天了還沒動靜，{city}倉庫關了嗎？",
+        "還有人在等{store}的訂單嗎？我的是{order}，上週就卡住了。",
         "訂單{order}{days}天前就該到了，現在說{city}倉庫出問題？",
         "{store}的單都不發貨了，我的{product}卡了{days}天。",
         "{city}倉庫是不是癱瘓了？包括{order}在內三個訂單都卡住了。",

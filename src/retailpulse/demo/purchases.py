@@ -43,7 +43,7 @@ def build_modifiers(
         col = np.full(n, np.inf)
         col[rows] = t
         cols_t.append(col)
-    for rows, s, e, _m in windows:
+    for rows, s, e, _wm in windows:
         for v in (s, e):
             col = np.full(n, np.inf)
             col[rows] = v
@@ -60,10 +60,10 @@ def build_modifiers(
         mm = np.ones(n)
         mm[rows] = m
         mult *= np.where(points >= col[:, None], mm[:, None], 1.0)
-    for rows, s, e, m in windows:
+    for rows, s, e, wm in windows:
         inside = np.zeros((n, k + 1), dtype=bool)
         inside[rows] = (points[rows] >= s) & (points[rows] < e)
-        mult *= np.where(inside, m, 1.0)
+        mult *= np.where(inside, wm, 1.0)
     return Modifiers(breaks, mult)
 
 
@@ -131,6 +131,10 @@ def simulate(
 
 
 _PHYSICAL = {s[3]: [x[0] for x in STORES if x[3] == s[3] and x[0] != "ONLINE"] for s in STORES}
+_STORE_IDS = [s[0] for s in STORES]
+_STORE_SERIES = pl.Series("store_id", _STORE_IDS, dtype=pl.String)
+_CHANNEL_SERIES = pl.Series("channel", ["store", "online", "app", "social"], dtype=pl.String)
+_SKU_SERIES = pl.Series("sku", [p[0] for p in PRODUCTS], dtype=pl.String)
 
 
 @dataclass
@@ -141,7 +145,7 @@ class Orders:
     order_lines: pl.DataFrame
     cust: np.ndarray
     time: np.ndarray
-    order_id: np.ndarray
+    order_id: pl.Series
     total: np.ndarray
 
 
@@ -155,27 +159,27 @@ def build_orders(
 ) -> Orders:
     """Turn purchase times into orders with stores, channels, spend and basket lines.
 
-    ``promo`` marks orders placed under the campaign (they carry its 15% discount).
+    ``promo`` is each order's campaign discount rate (0 outside campaigns).
     """
     m = len(cust)
-    home = pop.home_store[cust]
-    store = home.copy()
+    # stores and channels as small-integer codes; strings only appear in the Arrow columns
+    code_of = {name: k for k, name in enumerate(_STORE_IDS)}
+    online_code = code_of["ONLINE"]
+    home_code = np.fromiter((code_of[h] for h in pop.home_store.tolist()), np.int64)[cust]
+    region = pop.region[cust]
+    store = home_code.copy()
     r = rng.random(m)
     # a tenth of in-store customers' orders happen online, a tenth at another store nearby
-    region = pop.region[cust]
-    away = (home != "ONLINE") & (r < 0.1)
-    store[away] = "ONLINE"
-    other = (home != "ONLINE") & (r >= 0.1) & (r < 0.2)
-    oi = np.flatnonzero(other)
-    pick = rng.random(len(oi))
-    store[oi] = [
-        _PHYSICAL[reg][int(p * len(_PHYSICAL[reg]))]
-        for reg, p in zip(region[oi], pick, strict=True)
-    ]
-    online = store == "ONLINE"
-    channel = np.full(m, "store", dtype=object)
-    ch = rng.choice(3, size=int(online.sum()), p=[0.45, 0.45, 0.1])
-    channel[online] = np.asarray(("online", "app", "social"), dtype=object)[ch]
+    in_store = home_code != online_code
+    store[in_store & (r < 0.1)] = online_code
+    other = in_store & (r >= 0.1) & (r < 0.2)
+    for reg, shops in _PHYSICAL.items():
+        rows = np.flatnonzero(other & (region == reg))
+        codes = np.array([code_of[x] for x in shops])
+        store[rows] = codes[rng.integers(0, len(codes), len(rows))]
+    online = store == online_code
+    channel = np.zeros(m, dtype=np.int64)  # 0 = store
+    channel[online] = 1 + rng.choice(3, size=int(online.sum()), p=[0.45, 0.45, 0.1])
 
     # Gamma-Gamma spend target, realised as a basket of catalogue items
     spend = rng.gamma(GAMMA_GAMMA["p"], 1.0 / pop.nu[cust])
@@ -191,33 +195,37 @@ def build_orders(
     qty[first] += extra
     gross = np.bincount(line_order, weights=qty * prices[sku_i], minlength=m)
     disc_rate = np.where(rng.random(m) < 0.12, rng.choice([0.05, 0.1, 0.2], size=m), 0.0)
-    disc_rate = np.where(promo, 0.15, disc_rate)
+    disc_rate = np.where(promo > 0, promo, disc_rate)
     discount = np.round(gross * disc_rate, 2)
     total = np.round(gross - discount, 2)
 
-    ids = np.asarray([f"LM{i:08d}" for i in range(1, m + 1)], dtype=object)
+    ids = pl.select(
+        pl.concat_str(
+            pl.lit("LM"), pl.int_range(1, m + 1, dtype=pl.Int64).cast(pl.String).str.zfill(8)
+        ).alias("order_id")
+    ).to_series()
+    customer_ids = pl.Series("customer_id", pop.ids.tolist(), dtype=pl.String)
     tx = pl.DataFrame(
-        {
-            "order_id": ids.tolist(),
-            "customer_id": pop.ids[cust].tolist(),
-            "created_at": to_datetime(start, times),
-            "store_id": store.tolist(),
-            "channel": channel.tolist(),
-            "total": total,
-            "discount": discount,
-            "currency": [CURRENCY] * m,
-        },
-        schema_overrides={"order_id": pl.String, "customer_id": pl.String},
+        [
+            ids,
+            customer_ids.gather(cust),
+            to_datetime(start, times, "created_at"),
+            _STORE_SERIES.gather(store).alias("store_id"),
+            _CHANNEL_SERIES.gather(channel).alias("channel"),
+            pl.Series("total", total),
+            pl.Series("discount", discount),
+            pl.Series("currency", [CURRENCY], dtype=pl.String).gather(np.zeros(m, np.int64)),
+        ]
     )
     # the same sku drawn twice in one order is one line with a larger quantity
     lines = (
         pl.DataFrame(
-            {
-                "order_id": ids[line_order].tolist(),
-                "sku": np.asarray([p[0] for p in PRODUCTS], dtype=object)[sku_i].tolist(),
-                "quantity": qty,
-                "unit_price": prices[sku_i],
-            }
+            [
+                ids.gather(line_order),
+                _SKU_SERIES.gather(sku_i).alias("sku"),
+                pl.Series("quantity", qty),
+                pl.Series("unit_price", prices[sku_i]),
+            ]
         )
         .group_by(["order_id", "sku"], maintain_order=True)
         .agg(pl.col("quantity").sum(), pl.col("unit_price").first())

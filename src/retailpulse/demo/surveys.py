@@ -52,11 +52,13 @@ def surveys_frame(
     channel = np.asarray(("email", "sms", "app", "in_store"), dtype=object)[
         rng.choice(4, size=len(pick), p=[0.45, 0.15, 0.25, 0.15])
     ]
+    # a third of in-store kiosk answers are anonymous
+    anonymous = (channel == "in_store") & (rng.random(len(pick)) < 0.33)
     order = np.argsort(t, kind="stable")
     return pl.DataFrame(
         {
             "response_id": [f"R{i:08d}" for i in range(1, len(pick) + 1)],
-            "customer_id": pop.ids[cust][order].tolist(),
+            "customer_id": np.where(anonymous, None, pop.ids[cust])[order].tolist(),
             "created_at": to_datetime(start, t[order]),
             "nps": nps[order],
             "csat": csat[order],

@@ -7,10 +7,12 @@ ones partly lower-cased, so one template shows up in several registers.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
 
@@ -131,6 +133,12 @@ def slangify(text: str, salt: int) -> str:
     return _SLANG_RE.sub(sub, text)
 
 
+@functools.lru_cache(maxsize=8192)
+def _slang_part(template: str, variant: int) -> str:
+    """A template rewritten into one of five chat-slang variants (cached: templates repeat)."""
+    return slangify(template, variant * 7919)
+
+
 def _pick(options: tuple[str, ...], u: float) -> str:
     return options[int(u * len(options))]
 
@@ -160,6 +168,56 @@ def competitor_text(name: str, lang: str) -> str:
     return COMPETITOR_NAMES.get(name, {}).get(lang, name) if lang.startswith("zh") else name
 
 
+class _Ctx(NamedTuple):
+    lang: str
+    bank: Bank
+    row: list[float]
+    product: int
+    product2: int
+    store: str
+    region: str
+    staff: int
+    competitor: str
+    order: str
+    days: int
+
+
+def _city(c: _Ctx) -> str:
+    return city_text(_STORE_CITY.get(c.store) or _STORE_REGION_CITY[c.region], c.lang)
+
+
+#: How each slot is filled; only the slots a text uses are computed.
+_SLOT_MAKERS: dict[str, Callable[[_Ctx], object]] = {
+    "brand": lambda c: _pick(c.bank.brand, c.row[8]),
+    "product": lambda c: product_mention(c.product, c.lang),
+    "product2": lambda c: product_mention(c.product2, c.lang),
+    "garment": lambda c: product_mention(_GARMENTS[c.product % len(_GARMENTS)], c.lang),
+    "shoe": lambda c: product_mention(_SHOES[c.product % len(_SHOES)], c.lang),
+    "bag": lambda c: product_mention(_BAGS[c.product % len(_BAGS)], c.lang),
+    "store": lambda c: store_text(c.store, c.lang, c.row[9]),
+    "staff": lambda c: staff_mention(c.staff, c.lang) if c.staff >= 0 else "",
+    "competitor": lambda c: competitor_text(c.competitor, c.lang),
+    "order": lambda c: c.order,
+    "days": lambda c: c.days,
+    "size": lambda c: _pick(c.bank.mod.SIZES, c.row[10]),
+    "color": lambda c: _pick(c.bank.mod.COLORS, c.row[11]),
+    "price": lambda c: price_text(c.lang, PRODUCTS[c.product][7] * (1.25 + 0.5 * c.row[10])),
+    "item": lambda c: _pick(UNSTOCKED[c.lang], c.row[2]),
+    "city": _city,
+}
+
+
+class _Slots(dict[str, object]):
+    """Slot values made on first use (``str.format_map`` asks only for the slots it needs)."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def __missing__(self, key: str) -> object:
+        return _SLOT_MAKERS[key](self.ctx)
+
+
 def compose(
     rng: np.random.Generator,
     *,
@@ -178,10 +236,11 @@ def compose(
 ) -> list[str]:
     """One customer text per row. ``order`` is '' when no order number may be quoted."""
     n = len(lang)
-    u = rng.random((n, 12))
-    n_emoji = rng.poisson(1.0, n)
-    tag_count = rng.integers(1, 4, n)
-    salt = rng.integers(0, 1_000_003, n)
+    # python lists: indexing them is several times faster than indexing numpy arrays
+    u = rng.random((n, 12)).tolist()
+    n_emoji = rng.poisson(1.0, n).tolist()
+    tag_count = rng.integers(1, 4, n).tolist()
+    salt = rng.integers(0, 1_000_003, n).tolist()
     out: list[str] = []
     tone_of = {c.key: c.tone for c in CATEGORIES}
     for i in range(n):
@@ -198,48 +257,42 @@ def compose(
             bodies = mod.BODIES[cat]
         parts: list[str] = []
         short = cat in ("spam", "followup_thanks", "followup_angry")
+        body = _pick(bodies, row[3])
         if not short and row[1] < 0.5:
-            parts.append(_pick(mod.OPENERS[tone], row[2]))
-        parts.append(_pick(bodies, row[3]))
+            opener = _pick(mod.OPENERS[tone], row[2])
+            parts.append(opener)
+            if opener.endswith(",") and body[:1].isupper() and body[1:2].islower():
+                body = body[0].lower() + body[1:]  # "Hi team, do you..."
+        parts.append(body)
         if not short and row[4] < EXTRA_RATE.get(plat, 0.3):
             parts.append(_pick(mod.EXTRAS[tone], row[5]))
         if not short and row[6] < 0.45:
             parts.append(_pick(mod.CLOSERS[tone], row[7]))
-        text = bank.joiner.join(parts)
-        st = store[i]
-        city = _STORE_CITY.get(st) or _STORE_REGION_CITY[region[i]]
-        p1 = product[i]
-        slots: dict[str, Any] = {
-            "brand": _pick(bank.brand, row[8]),
-            "product": product_mention(p1, lg),
-            "product2": product_mention(product2[i], lg),
-            "garment": product_mention(_GARMENTS[p1 % len(_GARMENTS)], lg),
-            "shoe": product_mention(_SHOES[p1 % len(_SHOES)], lg),
-            "bag": product_mention(_BAGS[p1 % len(_BAGS)], lg),
-            "store": store_text(st, lg, row[9]),
-            "staff": staff_mention(staff[i], lg) if staff[i] >= 0 else "",
-            "competitor": competitor_text(competitor[i], lg),
-            "order": order[i],
-            "days": days[i],
-            "size": _pick(mod.SIZES, row[10]),
-            "color": _pick(mod.COLORS, row[11]),
-            "price": price_text(lg, PRODUCTS[p1][7] * (1.25 + 0.5 * row[10]))
-            if "{price}" in text
-            else "",
-            "item": _pick(UNSTOCKED[lg], row[2]),
-            "city": city_text(city, lg),
-        }
-        text = text.format_map(slots)
         if lg == "id" and salt[i] % 10 < 6:
-            text = slangify(text, int(salt[i]))
+            parts = [_slang_part(x, salt[i] % 5) for x in parts]
+        text = bank.joiner.join(parts)
+        ctx = _Ctx(
+            lg,
+            bank,
+            row,
+            product[i],
+            product2[i],
+            store[i],
+            region[i],
+            staff[i],
+            competitor[i],
+            order[i],
+            days[i],
+        )
+        text = text.format_map(_Slots(ctx)).replace("@@", "@")
         if lg in ("en", "id") and salt[i] % 7 == 0 and plat not in ("email", "review"):
             text = text.lower()
         k = min(int(n_emoji[i] * EMOJI_RATE.get(plat, 0.5) + 0.5 * row[1]), 4)
         if k:
             pool = EMOJI[tone]
-            emo = "".join(pool[(int(salt[i]) + j * 5) % len(pool)] for j in range(k))
+            emo = "".join(pool[(salt[i] + j * 5) % len(pool)] for j in range(k))
             text = text + ("" if lg.startswith("zh") else " ") + emo
-        tags = _hashtags(mod, cat, plat, int(tag_count[i]), int(salt[i]))
+        tags = _hashtags(mod, cat, plat, tag_count[i], salt[i])
         if extra_tags[i]:
             tags.append(extra_tags[i])
         if tags:
@@ -288,14 +341,14 @@ def compose_replies(
 ) -> list[str]:
     """Brand replies, signed by the answering agent on some platforms."""
     n = len(lang)
-    u = rng.random((n, 3))
+    u = rng.random((n, 3)).tolist()
     out = []
     for i in range(n):
         mod = BANKS[lang[i]].mod
-        text = _pick(mod.REPLIES[group[i]], u[i, 0]).format_map(
-            {"name": name[i], "store": store_text(store[i], lang[i], u[i, 1])}
+        text = _pick(mod.REPLIES[group[i]], u[i][0]).format_map(
+            {"name": name[i], "store": store_text(store[i], lang[i], u[i][1])}
         )
-        if agent[i] and u[i, 2] < 0.6:
+        if agent[i] and u[i][2] < 0.6:
             text += f" ^{agent[i]}" if not lang[i].startswith("zh") else f"（{agent[i]}）"
         out.append(text)
     return out

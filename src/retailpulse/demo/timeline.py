@@ -44,4 +44,5 @@ def local_times(
         day[redo] = np.floor(lo[redo] + span[redo] * rng.random(int(redo.sum())))
     hour = rng.choice(24, size=n, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum())
     t = day + (hour + rng.random(n) - utc_offset_hours) / 24.0
-    return np.clip(t, lo, np.maximum(hi - 1e-6, lo))
+    out: np.ndarray = np.clip(t, lo, np.maximum(hi - 1e-6, lo))
+    return out
