@@ -80,13 +80,20 @@ def test_results_missing_say_which_command(as_user) -> None:  # type: ignore[no-
     c, _ = as_user("analyst")
     r = c.get("/api/v1/segments")
     assert r.status_code == 404
-    assert "retailpulse understand segments" in r.json()["error"]
+    assert "Run `retailpulse customers`" in r.json()["error"]
     qs = c.get("/api/v1/questions").json()["data"]
     assert [q["id"] for q in qs] == ["profiles", "behaviour", "satisfaction", "needs", "strategies"]
 
 
 def test_results_show_when_computed(app, as_user) -> None:  # type: ignore[no-untyped-def]
     db = app.state.backend.db
+    db.save_result(
+        "customers.segments", {}, {"segments": [{"segment": "champions", "customers": 3}]}
+    )
+    c, _ = as_user("analyst")
+    assert c.get("/api/v1/segments").json()["data"]["segments"][0]["segment"] == "champions"
+    assert "champions" in c.get("/understand").text
+    db.save_result("customers.segments", {}, None)
     db.save_result("segments", {"k": 3}, [{"segment": "loyal big spenders", "customers": 12}])
     try:
         c, _ = as_user("analyst")

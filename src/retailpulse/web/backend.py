@@ -21,9 +21,9 @@ from retailpulse.store.database import Database
 #: Result name → the command that computes it (shown on pages when the result is missing).
 RESULT_COMMANDS: dict[str, str] = {
     "questions": "retailpulse understand questions",
-    "segments": "retailpulse understand segments",
-    "customer_values": "retailpulse understand clv",
-    "loyalty": "retailpulse understand loyalty",
+    "segments": "retailpulse customers",
+    "customer_values": "retailpulse customers",
+    "loyalty": "retailpulse customers",
     "satisfaction": "retailpulse understand satisfaction",
     "needs": "retailpulse understand needs",
     "topics": "retailpulse understand topics",
@@ -31,6 +31,13 @@ RESULT_COMMANDS: dict[str, str] = {
     "alerts": "retailpulse understand crisis",
     "points": "retailpulse mobilize points",
     "enrichment": "retailpulse enrich",
+}
+
+
+#: Result name → the names other layers save it under (first found wins).
+RESULT_NAMES: dict[str, tuple[str, ...]] = {
+    "segments": ("customers.segments", "segments"),
+    "loyalty": ("customers.segments", "loyalty"),
 }
 
 
@@ -55,11 +62,21 @@ class Backend:
                 value = None
             if value is not None:
                 return value.to_dicts() if isinstance(value, pl.DataFrame) else value
-        loaded = self.db.load_result(name)
-        return None if loaded is None else loaded["payload"]
+        for stored in RESULT_NAMES.get(name, (name,)):
+            loaded = self.db.load_result(stored)
+            if loaded is not None and loaded["payload"] is not None:
+                return loaded["payload"]
+        return None
 
     def result_meta(self, name: str) -> dict[str, Any] | None:
-        loaded = self.db.load_result(name)
+        loaded = next(
+            (
+                r
+                for r in (self.db.load_result(n) for n in RESULT_NAMES.get(name, (name,)))
+                if r is not None
+            ),
+            None,
+        )
         if loaded is None:
             return None
         return {"params": loaded["params"], "created_at": loaded["created_at"]}
