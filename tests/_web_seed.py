@@ -308,6 +308,9 @@ def seed(db: Database) -> None:
                 )
             ],
         )
+    if not db.is_sqlite:  # explicit ids above: move the sequence past them
+        with db.begin() as conn:
+            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('messages', 'id'), 1000)"))
     for username, (role, store) in USERS.items():
         auth.create_user(db, username, PASSWORD, role, name=username.title(), store_id=store)
 

@@ -542,7 +542,7 @@ def _age_hours(db: Database, now: datetime) -> sa.ColumnElement[Any]:
     opened = conversations.c.opened_at
     if db.is_sqlite:
         return (sa.func.julianday(sa.literal(now.isoformat(" "))) - sa.func.julianday(opened)) * 24
-    return sa.func.extract("epoch", sa.literal(now, sa.DateTime) - opened) / 3600.0
+    return sa.extract("epoch", sa.literal(now, sa.DateTime) - opened) / 3600.0
 
 
 def _top_ids(light: Sequence[Any], policy: SlaPolicy, limit: int) -> list[int]:

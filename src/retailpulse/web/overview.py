@@ -102,8 +102,8 @@ def trend(db: Database, since: datetime) -> list[dict[str, Any]]:
         )
         .select_from(M.outerjoin(E, E.c.message_id == M.c.id))
         .where(M.c.created_at >= since, sa.func.coalesce(M.c.direction, "inbound") == "inbound")
-        .group_by(day, sa.func.coalesce(E.c.sentiment, "not enriched"))
-        .order_by(day)
+        .group_by(sa.text("1"), sa.text("2"))
+        .order_by(sa.text("1"))
     )
     with db.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(stmt)]
@@ -118,7 +118,7 @@ def by_platform(db: Database, since: datetime) -> list[dict[str, Any]]:
         )
         .select_from(M.outerjoin(E, E.c.message_id == M.c.id))
         .where(M.c.created_at >= since, sa.func.coalesce(M.c.direction, "inbound") == "inbound")
-        .group_by(M.c.platform, sa.func.coalesce(E.c.sentiment, "not enriched"))
+        .group_by(sa.text("1"), sa.text("2"))
     )
     with db.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(stmt)]
@@ -130,12 +130,12 @@ def heatmap(db: Database, since: datetime) -> list[dict[str, Any]]:
         dow = sa.cast(sa.func.strftime("%w", M.c.created_at), sa.Integer)
         hour = sa.cast(sa.func.strftime("%H", M.c.created_at), sa.Integer)
     else:
-        dow = sa.cast(sa.func.extract("dow", M.c.created_at), sa.Integer)
-        hour = sa.cast(sa.func.extract("hour", M.c.created_at), sa.Integer)
+        dow = sa.cast(sa.extract("dow", M.c.created_at), sa.Integer)
+        hour = sa.cast(sa.extract("hour", M.c.created_at), sa.Integer)
     stmt = (
         sa.select(dow.label("dow"), hour.label("hour"), sa.func.count().label("messages"))
         .where(M.c.created_at >= since, sa.func.coalesce(M.c.direction, "inbound") == "inbound")
-        .group_by(dow, hour)
+        .group_by(sa.text("1"), sa.text("2"))
     )
     names = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     with db.engine.connect() as conn:
