@@ -290,18 +290,17 @@ def queue(
         if cutoff is not None:
             where.append(conversations.c.static_priority >= float(cutoff) - _SLA_POINTS)
             now = now or utcnow()
-            light = conn.execute(
-                sa.select(
-                    conversations.c.id,
-                    conversations.c.platform,
-                    _age_hours(db, now).label("age_hours"),
-                    conversations.c.first_response_at.is_(None).label("unanswered"),
-                    conversations.c.static_priority,
-                ).where(*where)
-            ).all()
-            if len(light) > limit:
-                keep = _top_ids(light, policy, limit)
-                where = [conversations.c.id.in_(keep)]
+            total = conversations.c.static_priority + _sla_points(db, policy, now)
+            keep = [
+                r[0]
+                for r in conn.execute(
+                    sa.select(conversations.c.id)
+                    .where(*where)
+                    .order_by(total.desc(), conversations.c.opened_at)
+                    .limit(limit + 5)
+                )
+            ]
+            where = [conversations.c.id.in_(keep)]
         rows = conn.execute(sa.select(conversations).where(*where)).all()
     if not rows:
         return pl.DataFrame()
@@ -545,19 +544,27 @@ def _age_hours(db: Database, now: datetime) -> sa.ColumnElement[Any]:
     return sa.extract("epoch", sa.literal(now, sa.DateTime) - opened) / 3600.0
 
 
-def _top_ids(light: Sequence[Any], policy: SlaPolicy, limit: int) -> list[int]:
-    """The ids of the ``limit`` best conversations by static priority + SLA points."""
-    best: list[tuple[float, float, int]] = []
-    targets: dict[tuple[str, str], float] = {}
-    for cid, platform, age, unanswered, static in light:
-        points = 0.0
-        if unanswered:
-            key = (platform, policy.level(static))
-            hours = targets.get(key) or targets.setdefault(key, policy.target_hours(*key))
-            points = _SLA_POINTS * min(max(float(age) / hours, 0.0), 1.0)
-        best.append((-(static + points), -float(age), cid))
-    best.sort()
-    return [i for _, _, i in best[: limit + 5]]
+def _sla_points(db: Database, policy: SlaPolicy, now: datetime) -> sa.ColumnElement[Any]:
+    """The SLA component's points as a SQL expression (same formula as engage.inbox)."""
+    sp = conversations.c.static_priority
+    channel = sa.case(
+        {p: float(f) for p, f in policy.channel_factors.items()},
+        value=conversations.c.platform,
+        else_=1.0,
+    )
+    level = sa.case(
+        (sp >= policy.high_threshold, float(policy.level_factors["high"])),
+        (sp >= policy.low_threshold, float(policy.level_factors["normal"])),
+        else_=float(policy.level_factors["low"]),
+    )
+    target = policy.base_hours * channel * level
+    age = _age_hours(db, now)
+    return sa.case(
+        (conversations.c.first_response_at.is_not(None), 0.0),
+        (age >= target, _SLA_POINTS),
+        (age <= 0, 0.0),
+        else_=_SLA_POINTS * age / target,
+    )
 
 
 def overdue(
