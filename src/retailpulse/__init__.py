@@ -7,12 +7,12 @@ mobilize them, and measure what each action did to loyalty.
 
 from __future__ import annotations
 
+__version__ = "0.1.0"  # before the imports: submodules read it
+
 from retailpulse.errors import RetailPulseError
 from retailpulse.schema import KINDS, RecordKind
 from retailpulse.settings import SETTINGS, Settings, load_settings
 from retailpulse.workspace import Workspace, open
-
-__version__ = "0.1.0"
 
 __all__ = [
     "KINDS",

@@ -15,11 +15,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 import sqlalchemy as sa
 
+import retailpulse.workspace_customers as wc
+import retailpulse.workspace_voice as wv
+
+if TYPE_CHECKING:
+    from retailpulse.enrich.runner import EnrichRun
 from retailpulse.listen.export import export_kind
 from retailpulse.listen.importer import ImportReport, Progress, import_file
 from retailpulse.schema import KINDS, get_kind
@@ -28,7 +33,7 @@ from retailpulse.store import tables
 from retailpulse.store.database import Database
 
 #: The steps ``Workspace.refresh`` runs, in order (method names).
-PIPELINE: tuple[str, ...] = ()
+PIPELINE: tuple[str, ...] = ("enrich_messages", "understand_customers", "understand_voice")
 
 
 class Workspace:
@@ -37,6 +42,7 @@ class Workspace:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
+        self._cache: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"<Workspace {self.db.safe_url}>"
@@ -62,6 +68,7 @@ class Workspace:
         progress: Progress | None = None,
     ) -> ImportReport:
         """Import one file of records of ``kind``; see :func:`listen.importer.import_file`."""
+        self._cache.clear()
         return import_file(
             self.db,
             kind,
@@ -97,15 +104,23 @@ class Workspace:
         With ``require_enriched``, raise if any message still needs ``retailpulse enrich``.
         """
         from retailpulse.errors import InputError
+
+        out = self._cache.get("messages")
+        if out is None:
+            out = self._cache["messages"] = self._load_messages()
+        pending = out.get_column("model_version").null_count()
+        if require_enriched and pending:
+            raise InputError(
+                f"{pending:,} of {out.height:,} messages are not enriched "
+                "yet. Run `retailpulse enrich` first."
+            )
+        return out
+
+    def _load_messages(self) -> pl.DataFrame:
         from retailpulse.store.frames import read_table
 
         msgs = self.frame("messages")
         enr = read_table(self.db, "message_enrichment")
-        if require_enriched and (enr.height < msgs.height):
-            raise InputError(
-                f"{msgs.height - enr.height:,} of {msgs.height:,} messages are not enriched "
-                "yet. Run `retailpulse enrich` first."
-            )
         enr = enr.rename({"language": "detected_language"}).drop("enriched_at")
         out = msgs.join(enr, left_on="id", right_on="message_id", how="left")
         out = out.with_columns(pl.coalesce("detected_language", "language").alias("language")).drop(
@@ -141,6 +156,112 @@ class Workspace:
             "needs_enrichment": max(counts["messages"] - enriched, 0),
             "recent_imports": [dict(r) for r in runs],
         }
+
+    # -- enrich -----------------------------------------------------------------------
+    def enrich(
+        self,
+        *,
+        tier: str | None = None,
+        model_dir: str | Path | None = None,
+        batch_size: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> EnrichRun:
+        """Enrich every stored message not yet enriched by the current model version, with
+        the retailer's products, stores, staff and competitors as the entity catalog."""
+        from retailpulse.enrich.entities import Catalog
+        from retailpulse.enrich.runner import enrich_store
+
+        catalog = Catalog.from_frames(
+            products=self.frame("products"),
+            stores=self.frame("stores"),
+            staff=self.frame("staff"),
+            competitors=tuple(self.settings.competitors),
+        )
+        self._cache.clear()
+        return enrich_store(
+            self.db.engine,
+            tier=tier or self.settings.enrich_tier,
+            model_dir=model_dir,
+            catalog=catalog,
+            batch_size=batch_size or self.settings.batch_size,
+            progress=progress,
+        )
+
+    def enrich_messages(self) -> str:
+        """Pipeline step: enrich what is pending."""
+        run = self.enrich()
+        return f"enrich: {run.enriched:,} messages enriched with model {run.model_version}"
+
+    # -- understand: customers (see workspace_customers) -----------------------------
+    def customer_predictions(self) -> tuple[pl.DataFrame | None, dict[str, Any]]:
+        """CLV, P(alive) and expected purchases per customer, or None with the reason."""
+        return wc.customer_predictions(self)
+
+    def customer360(self) -> pl.DataFrame:
+        """The 360 frame: one row per customer."""
+        return wc.customer360(self)
+
+    def customer(self, customer_id: str) -> dict[str, Any]:
+        """The 360 row of one customer."""
+        return wc.customer(self, customer_id)
+
+    def segments(self, as_of: str | None = None) -> dict[str, Any]:
+        """Segments, CLV fit and loyalty per segment (stored as 'customers.segments')."""
+        return wc.segments(self, as_of)
+
+    def understand_customers(self) -> str:
+        """Pipeline step: segments, CLV and loyalty."""
+        return wc.understand_customers(self)
+
+    # -- understand: the voice of the customer (see workspace_voice) -----------------
+    def questions(self, since: str | None = None, until: str | None = None) -> list[Any]:
+        """The five questions, each with verdict, numbers, confidence and evidence."""
+        return wv.questions(self, since, until)
+
+    def satisfaction(
+        self, since: str | None = None, until: str | None = None, period: str = "week"
+    ) -> dict[str, Any]:
+        """Net sentiment, NPS, CSAT and stars by channel, aspect, store, segment, period."""
+        return wv.satisfaction(self, since, until, period)
+
+    def needs(
+        self, since: str | None = None, until: str | None = None, sla_hours: float = 48.0
+    ) -> dict[str, Any]:
+        """Aspect importance x performance, unmet asks, unstocked products."""
+        return wv.needs(self, since, until, sla_hours)
+
+    def topics(
+        self,
+        since: str | None = None,
+        until: str | None = None,
+        n_topics: int | None = None,
+        seed: int = 0,
+        recent_days: int = 7,
+    ) -> dict[str, Any]:
+        """Topics in customers' messages, labelled, with emerging ones flagged."""
+        return wv.topics(self, since, until, n_topics, seed, recent_days)
+
+    def drivers(
+        self,
+        since: str | None = None,
+        until: str | None = None,
+        cutoff: str | None = None,
+        horizon_days: int = 90,
+        method: str = "relative_weights",
+        boot: int = 200,
+    ) -> dict[str, Any]:
+        """Which experiences drive loyalty outcomes, with bootstrap intervals."""
+        return wv.drivers(self, since, until, cutoff, horizon_days, method, boot)
+
+    def alerts(
+        self, since: str | None = None, until: str | None = None, days: int = 7
+    ) -> list[dict[str, Any]]:
+        """Crisis signals: spikes of negative messages, scored."""
+        return wv.alerts(self, since, until, days)
+
+    def understand_voice(self) -> str:
+        """Pipeline step: all voice-of-the-customer reports."""
+        return wv.understand_voice(self)
 
     # -- the pipeline -----------------------------------------------------------------
     def refresh(self, progress: Callable[[str], None] | None = None) -> list[str]:

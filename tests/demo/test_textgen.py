@@ -158,6 +158,8 @@ def test_platforms_cover_the_social_channels(small: DemoData) -> None:
         "weibo",
         "review",
         "email",
+        "youtube",
+        "blog",
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -196,3 +196,42 @@ def test_periods_follow_the_columns_local_calendar() -> None:
     assert rfm_summary(tx, "c", "t")["frequency"].to_list() == [0.0]
     local = tx.with_columns(pl.col("t").dt.convert_time_zone("Asia/Jakarta"))
     assert rfm_summary(local, "c", "t")["frequency"].to_list() == [1.0]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-5, 10**6), st.integers(0, 2000), st.floats(0.5, 500.0)),
+        min_size=1,
+        max_size=60,
+    ),
+    st.sampled_from(["D", "W", "M"]),
+)
+def test_integer_sort_path_equals_the_group_by_path(
+    rows: list[tuple[int, int, float]], freq: str
+) -> None:
+    tx = pl.DataFrame(
+        {
+            "c": [r[0] % 7 * 100_003 - 5 for r in rows],
+            "t": [datetime(2020, 1, 1) + timedelta(hours=r[1] * 7) for r in rows],
+            "v": [r[2] for r in rows],
+        }
+    )
+    fast = rfm_summary(tx, "c", "t", "v", freq=freq)  # type: ignore[arg-type]
+    slow = rfm_summary(tx.with_columns(pl.col("c").cast(pl.String)), "c", "t", "v", freq=freq)  # type: ignore[arg-type]
+    slow = slow.with_columns(pl.col("c").cast(pl.Int64)).sort("c")
+    assert fast["c"].to_list() == slow["c"].to_list()
+    for col in ("frequency", "recency", "T"):
+        assert fast[col].to_list() == slow[col].to_list(), col
+    diff = (fast["monetary_value"] - slow["monetary_value"]).abs().max()
+    assert diff is not None and diff < 1e-9
+
+
+def test_huge_unsigned_ids_take_the_group_by_path() -> None:
+    tx = pl.DataFrame(
+        {"c": [2**63 + 5, 2**63 + 5, 7], "t": ["2024-01-01", "2024-01-03", "2024-01-02"]},
+        schema={"c": pl.UInt64, "t": pl.String},
+    )
+    s = rfm_summary(tx, "c", "t")
+    assert s["c"].to_list() == [7, 2**63 + 5]
+    assert s["frequency"].to_list() == [0.0, 1.0]

@@ -365,13 +365,13 @@ def customers(as_of: str | None, db_url: str | None, as_json: bool) -> None:
         "segment",
         "customers",
         "share",
-        "mean_recency_days",
-        "mean_frequency",
-        "mean_monetary",
-        "repeat_purchase_rate",
-        "mean_clv",
-        "loyalty_index",
-        "nps",
+        pl.col("mean_recency_days").alias("days since"),
+        pl.col("mean_frequency").alias("buy days"),
+        pl.col("mean_monetary").alias("spend"),
+        pl.col("repeat_purchase_rate").alias("repeat"),
+        pl.col("mean_clv").alias("CLV"),
+        pl.col("loyalty_index").alias("loyalty"),
+        pl.col("nps").alias("NPS"),
     )
     Console().print(_table(f"Segments of {scores.height:,} customers", show))
     if "error" in model_info:

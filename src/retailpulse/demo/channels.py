@@ -27,6 +27,8 @@ PREFIX = {
     "review": "rv",
     "email": "em",
     "web": "web",
+    "youtube": "yt",
+    "blog": "blog",
 }
 DECLARED = {
     "x": {"en": "en", "id": "in", "zh-Hans": "zh", "zh-Hant": "zh"},
@@ -95,6 +97,8 @@ def external_ids(platform: np.ndarray, serial: np.ndarray) -> list[str]:
             out.append(str(4_900_000_000_000_000 + s * 53))
         elif p == "facebook":
             out.append(f"1029384756_{10_000_000_000 + s * 7}")
+        elif p == "youtube":
+            out.append(f"Ugx{s * 2654435761 % 16**10:010x}")
         elif p == "wechat":
             out.append(f"wx{s * 2654435761 % 16**12:012x}")
         else:
@@ -113,6 +117,11 @@ def url(platform: str, ext: str, handle: str, fmt: str) -> str | None:
         return f"https://www.facebook.com/{ext}"
     if platform == "weibo":
         return f"https://weibo.com/detail/{ext}"
+    if platform == "youtube":
+        return f"https://www.youtube.com/watch?v={ext[-11:]}"
+    if platform == "blog":
+        site = handle.lstrip("@").replace("_", "-").replace(".", "-")
+        return f"https://{site}.blogspot.com/{ext}.html"
     return None
 
 
@@ -151,7 +160,11 @@ def brand_posts(
     plat = np.empty(n, dtype=object)
     for code in REGION_CODES:
         idx = np.flatnonzero(region == code)
-        opts = [p for p in REGIONS[code].accounts if p not in ("email", "web", "review", "wechat")]
+        opts = [
+            p
+            for p in REGIONS[code].accounts
+            if p not in ("email", "web", "review", "wechat", "blog")
+        ]
         plat[idx] = np.asarray(opts, dtype=object)[rng.integers(0, len(opts), len(idx))]
     offs = np.array([REGIONS[r].utc_offset for r in region.tolist()])
     t = np.sort(local_times(rng, np.full(n, msg_start), np.full(n, end_day), offs, start_weekday))

@@ -34,6 +34,7 @@ _PLATFORM_PREFIX = {
     "review": "rv",
     "email": "em",
     "web": "web",
+    "youtube": "yt",
 }
 
 
@@ -96,7 +97,9 @@ def draw_population(rng: np.random.Generator, n: int) -> Population:
     plat = np.full(n, "", dtype=object)
     for code in REGION_CODES:
         idx = np.flatnonzero(has_acc & (region == code))
-        plats = [p for p, _ in REGIONS[code].platforms if p not in ("email", "web", "review")]
+        plats = [
+            p for p, _ in REGIONS[code].platforms if p not in ("email", "web", "review", "blog")
+        ]
         shares = np.array([s for p, s in REGIONS[code].platforms if p in plats])
         plat[idx] = _choice(rng, plats, shares, len(idx))
     # a permutation of 8-digit numbers: every account id is distinct, none reveals its owner

@@ -108,7 +108,7 @@ def _fix_platform(
         ],
     )
     bad = (
-        social_only & np.isin(plat, ["review"])
+        social_only & np.isin(plat, ["review", "blog"])
         | (ev_cat == "ugc") & np.isin(plat, ["email", "web", "wechat"])
         | (ev_cat == "spam") & np.isin(plat, ["email", "web"])
     )

@@ -69,7 +69,9 @@ def _kinds(
     kind[(plat == "weibo") & (r < 0.45)] = "comment"
     kind[np.isin(plat, DM_PLATFORMS)] = "dm"
     kind[plat == "review"] = "review"
+    kind[(plat == "youtube") & (r < 0.85)] = "comment"
     kind[(cat == "ugc") & (plat != "review")] = "post"
+    kind[plat == "blog"] = "post"
     # complaints quoting an order are usually sent privately
     kind[has_order & np.isin(plat, ["instagram", "facebook", "tiktok", "x"]) & (r < 0.85)] = "dm"
     return kind

@@ -48,6 +48,8 @@ EMOJI_RATE = {
     "weibo": 0.7,
     "wechat": 0.4,
     "review": 0.2,
+    "youtube": 0.8,
+    "blog": 0.3,
     "email": 0.05,
     "web": 0.05,
     "sms": 0.1,
@@ -55,6 +57,8 @@ EMOJI_RATE = {
 #: Chance of an extra sentence, by platform (reviews and e-mails run long, X short).
 EXTRA_RATE = {
     "review": 0.8,
+    "blog": 0.95,
+    "youtube": 0.3,
     "email": 0.85,
     "web": 0.6,
     "facebook": 0.45,

@@ -157,4 +157,17 @@ def customer_360(
             on="customer_id",
             how="left",
         )
-    return out.sort("customer_id")
+    counts = [
+        c
+        for c in (
+            "linked_authors",
+            "messages",
+            "positive",
+            "neutral",
+            "negative",
+            "unanswered",
+            "surveys",
+        )
+        if c in out.columns
+    ]
+    return out.with_columns(pl.col(counts).fill_null(0)).sort("customer_id")

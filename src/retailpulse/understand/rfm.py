@@ -27,6 +27,7 @@ from typing import Literal
 import polars as pl
 
 from retailpulse.errors import InputError, MissingColumnError
+from retailpulse.understand.rfm_sorted import aggregate_sorted
 
 Freq = Literal["H", "D", "W", "M"]
 FREQS: tuple[str, ...] = ("H", "D", "W", "M")
@@ -240,7 +241,9 @@ def _summarise(
     if value_col is not None:
         v = pl.col(value_col)
         aggs += [v.sum().alias("_sum"), v.filter(p == p.min()).sum().alias("_first_sum")]
-    g = frame.group_by(customer_col).agg(aggs)
+    g = aggregate_sorted(frame, customer_col, value_col)
+    if g is None:
+        g = frame.group_by(customer_col).agg(aggs)
     freq_col = (pl.col("_n") - 1).cast(pl.Float64)
     out = [
         pl.col(customer_col),

@@ -1,0 +1,152 @@
+"""Enrichment benchmark: quality on the shared *valid* files and speed, ours beside the peers.
+
+Runs in one process, on this machine, with the shipped model:
+
+* sentiment: macro-F1 (and accuracy) of retailpulse's fast tier and of VADER (vaderSentiment,
+  compound >= 0.05 positive, <= -0.05 negative, else neutral) on English tweets; retailpulse on
+  Indonesian SmSA; retailpulse and snownlp (sentiments >= 0.5 positive) on ChnSentiCorp;
+* emotion macro-F1 per language, intent and aspect macro-F1 on the hand-labelled set;
+* throughput with all tasks on (messages per second over a mix of the valid texts), beside
+  VADER's and snownlp's own throughput; peak memory; model load time in a fresh process.
+
+Usage: ``python benchmarks/enrich.py [--data-dir ../shared/data] [--messages 100000]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "enrich" / "data" / "intent_aspect_gold.csv"
+
+
+def vader_labels(texts: list[str]) -> tuple[list[str], float]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    sia = SentimentIntensityAnalyzer()
+    t0 = time.perf_counter()
+    out = []
+    for t in texts:
+        c = sia.polarity_scores(t)["compound"]
+        out.append("positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral")
+    return out, len(texts) / (time.perf_counter() - t0)
+
+
+def snownlp_labels(texts: list[str]) -> tuple[list[str], float]:
+    from snownlp import SnowNLP
+
+    t0 = time.perf_counter()
+    out = ["positive" if SnowNLP(t).sentiments >= 0.5 else "negative" for t in texts]
+    return out, len(texts) / (time.perf_counter() - t0)
+
+
+def load_time(tier: str) -> tuple[float, float, float]:
+    """In a fresh process: importing the package, loading the model, the first enrichment."""
+    code = (
+        "import time; t0=time.perf_counter(); "
+        "from retailpulse.enrich.pipeline import enrich_texts, load_model; "
+        "t1=time.perf_counter(); load_model(); t2=time.perf_counter(); "
+        f"enrich_texts(['warm up 😀'], tier='{tier}'); t3=time.perf_counter(); "
+        "print(t1-t0, t2-t1, t3-t2)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    a, b, c = (float(v) for v in out.stdout.strip().splitlines()[-1].split())
+    return a, b, c
+
+
+def throughput(texts: list[str], tier: str, batch: int) -> tuple[float, float]:
+    """Messages/s with every task on, entities from the default competitor list."""
+    from retailpulse.enrich.entities import Catalog
+    from retailpulse.enrich.pipeline import enrich_texts
+    from retailpulse.settings import load_settings
+
+    catalog = Catalog.from_frames(competitors=load_settings().competitors)
+    enrich_texts(texts[:1000], tier=tier, catalog=catalog)  # warm-up: model load, regexes
+    t0, c0 = time.perf_counter(), time.process_time()
+    for i in range(0, len(texts), batch):
+        enrich_texts(texts[i : i + batch], tier=tier, catalog=catalog)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return len(texts) / wall, len(texts) / cpu
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
+    ap.add_argument("--messages", type=int, default=100_000)
+    ap.add_argument("--batch", type=int, default=20_000)
+    ap.add_argument("--tiers", default="fast")
+    ap.add_argument("--json", action="store_true", help="Print one JSON document.")
+    args = ap.parse_args()
+
+    from retailpulse.enrich.evaluate import evaluate, macro_f1
+    from retailpulse.enrich.pipeline import enrich_texts
+    from retailpulse.enrich.train import read_labelled
+
+    data = Path(args.data_dir)
+    report: dict[str, object] = {}
+    en_texts, en_labels = read_labelled(data / "sentiment/en_tweeteval/valid.csv")
+    zh_texts, zh_labels = read_labelled(data / "sentiment/zh_chnsenticorp/valid.csv")
+    id_texts, _ = read_labelled(data / "sentiment/id_smsa/valid.csv")
+
+    for tier in args.tiers.split(","):
+        figures = evaluate(None, data, GOLD, tier=tier)
+        report[f"{tier} validation"] = figures
+
+    vader, vader_rate = vader_labels(en_texts)
+    ours_en = enrich_texts(en_texts, tasks=["language", "sentiment"])["sentiment"].to_list()
+    snow, snow_rate = snownlp_labels(zh_texts)
+    ours_zh = enrich_texts(zh_texts, tasks=["sentiment"])["sentiment"].to_list()
+    report["peers"] = {
+        "VADER sentiment/en macro_f1": round(macro_f1(en_labels, vader), 3),
+        "VADER sentiment/en accuracy": round(
+            sum(a == b for a, b in zip(en_labels, vader, strict=True)) / len(en_labels), 3
+        ),
+        "snownlp sentiment/zh accuracy": round(
+            sum(a == b for a, b in zip(zh_labels, snow, strict=True)) / len(zh_labels), 3
+        ),
+        "snownlp sentiment/zh macro_f1": round(macro_f1(zh_labels, snow), 3),
+        "retailpulse fast sentiment/zh accuracy (same run)": round(
+            sum(a == b for a, b in zip(zh_labels, ours_zh, strict=True)) / len(zh_labels), 3
+        ),
+        "retailpulse fast sentiment/en macro_f1 (same run)": round(macro_f1(en_labels, ours_en), 3),
+        "VADER msgs/s (sentiment only)": round(vader_rate),
+        "snownlp msgs/s (sentiment only)": round(snow_rate),
+    }
+
+    mix = en_texts + id_texts + zh_texts
+    texts = (mix * (args.messages // len(mix) + 1))[: args.messages]
+    speed: dict[str, float] = {}
+    for tier in args.tiers.split(","):
+        wall, cpu = throughput(texts, tier, args.batch)
+        speed[f"{tier} msgs/s wall clock (all tasks)"] = round(wall)
+        speed[f"{tier} msgs per CPU second (all tasks, all threads)"] = round(cpu)
+        imp, load, first = load_time(tier)
+        speed[f"{tier} fresh process: import retailpulse s"] = round(imp, 2)
+        speed[f"{tier} fresh process: model load s"] = round(load, 2)
+        speed[f"{tier} fresh process: first enrichment s"] = round(first, 2)
+    speed["load average (1 min) at the end"] = round(os.getloadavg()[0], 1)
+    speed["peak memory MB (this process)"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+    speed["mean characters per message"] = round(sum(map(len, texts)) / len(texts), 1)
+    report["speed"] = speed
+
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    for section, values in report.items():
+        print(f"== {section}")
+        assert isinstance(values, dict)
+        for k, v in values.items():
+            print(f"  {k:60s} {v}")
+
+
+if __name__ == "__main__":
+    main()

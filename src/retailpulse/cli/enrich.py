@@ -1,0 +1,347 @@
+"""Enrichment commands: ``enrich-file``, ``enrich``, ``train`` and ``categories add``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+import polars as pl
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from retailpulse.cli.options import (
+    db_option,
+    handle_errors,
+    json_option,
+    open_workspace,
+    print_json,
+)
+from retailpulse.errors import RetailPulseError
+
+_TASKS_HELP = (
+    "Comma-separated subset of language,sentiment,emotion,intents,aspects,entities,spam "
+    "(default: all). Columns of tasks not run are left empty."
+)
+
+
+def _progress(disable: bool = False) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        disable=disable,
+        transient=False,
+    )
+
+
+def _tasks(value: str | None) -> list[str] | None:
+    return [t.strip() for t in value.split(",") if t.strip()] if value else None
+
+
+def read_input(path: Path) -> pl.DataFrame:
+    """A CSV (UTF-8, invalid bytes replaced), JSON Lines or Parquet file as strings-as-read."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+        if suffix in {".jsonl", ".ndjson"}:
+            return pl.read_ndjson(path)
+        if suffix == ".parquet":
+            return pl.read_parquet(path)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise click.ClickException(
+            f"Cannot read {path} as {suffix[1:]} ({exc}). Check the file's format."
+        ) from exc
+    raise click.ClickException(
+        f"The input file must end in .csv, .jsonl or .parquet. Got {path.name!r} instead."
+    )
+
+
+@click.command("enrich-file")
+@click.argument(
+    "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV file to write: the input columns plus the enrichment columns.",
+)
+@click.option(
+    "--text-column", default="text", show_default=True, help="Column holding the message text."
+)
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate"]),
+    default="fast",
+    show_default=True,
+    help="Enrichment models to use.",
+)
+@click.option("--tasks", default=None, help=_TASKS_HELP)
+@click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model folder from `retailpulse train` or `categories add` (default: the shipped model).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=20_000,
+    show_default=True,
+    help="Messages per batch.",
+)
+@click.option(
+    "--competitor",
+    "competitors",
+    multiple=True,
+    help="A competitor name to recognise (repeatable).",
+)
+def enrich_file(
+    input_path: Path,
+    output: Path,
+    text_column: str,
+    tier: str,
+    tasks: str | None,
+    model_dir: Path | None,
+    batch_size: int,
+    competitors: tuple[str, ...],
+) -> None:
+    """Enrich the messages of a CSV, JSON Lines or Parquet file into a CSV file."""
+    from retailpulse.enrich.entities import Catalog
+    from retailpulse.enrich.pipeline import ENRICHMENT_COLUMNS, enrich_batch
+
+    frame = read_input(input_path)
+    if text_column not in frame.columns:
+        raise click.ClickException(
+            f"{input_path} has no '{text_column}' column (columns: {', '.join(frame.columns)}). "
+            "Pass --text-column with the column that holds the message text."
+        )
+    catalog = Catalog.from_frames(competitors=competitors) if competitors else None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    try:
+        with _progress() as bar, output.open("w", encoding="utf-8", newline="") as fh:
+            job = bar.add_task("Enriching", total=frame.height)
+            for i, batch in enumerate(frame.to_arrow().to_batches(max_chunksize=batch_size)):
+                out = enrich_batch(
+                    batch,
+                    text_column=text_column,
+                    tier=tier,
+                    tasks=_tasks(tasks),
+                    catalog=catalog,
+                    model_dir=model_dir,
+                )
+                df = pl.from_arrow(out)
+                assert isinstance(df, pl.DataFrame)
+                df = df.with_columns(
+                    pl.col(c).cast(pl.String) for c, t in df.schema.items() if t.is_nested()
+                )
+                df.write_csv(fh, include_header=i == 0)
+                written += df.height
+                bar.advance(job, df.height)
+            if frame.height == 0:
+                extra = [c for c in ENRICHMENT_COLUMNS if c not in frame.columns]
+                fh.write(",".join([*frame.columns, *extra]) + "\n")
+    except RetailPulseError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Wrote {written} enriched messages to {output}.", err=True)
+
+
+@click.command("train")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared/data"),
+    show_default=True,
+    help="Folder of the shared labelled data (train files are learnt from, valid files "
+    "only reported on).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("retailpulse-model"),
+    show_default=True,
+    help="Folder to write model.json and weights.npz into.",
+)
+@click.option(
+    "--sentiment",
+    "own_sentiment",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own labelled CSV (text,label with negative/neutral/positive). Repeatable.",
+)
+@click.option(
+    "--emotion",
+    "own_emotion",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own labelled CSV (text,label with anger/fear/joy/love/sadness/none).",
+)
+@click.option(
+    "--intent",
+    "own_intent",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own labelled CSV (text,label with ';'-joined intents).",
+)
+@click.option(
+    "--aspect",
+    "own_aspect",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Your own labelled CSV (text,label with ';'-joined aspects).",
+)
+@click.option(
+    "--bits",
+    type=click.IntRange(12, 22),
+    default=18,
+    show_default=True,
+    help="Hash buckets are 2**bits.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the validation figures as JSON.")
+def train(
+    data_dir: Path,
+    output: Path,
+    own_sentiment: tuple[str, ...],
+    own_emotion: tuple[str, ...],
+    own_intent: tuple[str, ...],
+    own_aspect: tuple[str, ...],
+    bits: int,
+    as_json: bool,
+) -> None:
+    """Train every enrichment head from labelled CSV files (text,label) and validate it."""
+    from retailpulse.enrich.evaluate import evaluate
+    from retailpulse.enrich.train import train_model
+
+    own: dict[str, Sequence[str | Path]] = {
+        "sentiment": list(own_sentiment),
+        "emotion": list(own_emotion),
+        "intent": list(own_intent),
+        "aspect": list(own_aspect),
+    }
+    try:
+        with _progress(disable=as_json) as bar:
+            job = bar.add_task("Training", total=6)
+
+            def step(name: str) -> None:
+                bar.update(job, description=f"Training {name}", advance=1)
+
+            model = train_model(data_dir, own=own, bits=bits, progress=step)
+            bar.update(job, description="Validating", advance=1)
+            figures = evaluate(model, data_dir)
+        model.meta["validation"] = figures
+        model.save(output)
+    except RetailPulseError as exc:
+        raise click.ClickException(exc.message) from exc
+    if as_json:
+        click.echo(
+            json.dumps({"model": str(output), "version": model.version, "validation": figures})
+        )
+    else:
+        for name, value in figures.items():
+            click.echo(f"{name:40s} {value}")
+        click.echo(f"Model {model.version} written to {output}.")
+
+
+@click.group("categories")
+def categories_group() -> None:
+    """Custom categories learnt from a few example messages."""
+
+
+@categories_group.command("add")
+@click.argument("name")
+@click.option(
+    "--examples",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="Example messages: a text file (one per line) or a CSV with a text column.",
+)
+@click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("retailpulse-model"),
+    show_default=True,
+    help="Model folder to add the category to (created from the shipped model if absent).",
+)
+def categories_add(name: str, examples: Path, model_dir: Path) -> None:
+    """Add (or replace) the category NAME, learnt from example messages."""
+    from retailpulse.enrich.categories import add_category
+    from retailpulse.enrich.model import MODEL_JSON, LinearModel
+    from retailpulse.enrich.train import read_labelled
+
+    try:
+        if examples.suffix.lower() == ".csv":
+            texts, _ = read_labelled(examples, label_column="text")
+        else:
+            texts = examples.read_text(encoding="utf-8", errors="replace").splitlines()
+        source = model_dir if (model_dir / MODEL_JSON).exists() else None
+        model = LinearModel.load(source)
+        add_category(model, name, texts)
+        model.save(model_dir)
+    except RetailPulseError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"Category '{name}' added to {model_dir} ({len(texts)} examples).")
+
+
+@click.command("enrich")
+@db_option
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate"]),
+    default=None,
+    help="Enrichment models (default: the setting enrich_tier).",
+)
+@click.option(
+    "--model-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Model folder from `retailpulse train` or `categories add` (default: the shipped one).",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Messages per transaction (default: the setting batch_size).",
+)
+@json_option
+@handle_errors
+def enrich_store_cmd(
+    db_url: str | None,
+    tier: str | None,
+    model_dir: Path | None,
+    batch_size: int | None,
+    as_json: bool,
+) -> None:
+    """Enrich every stored message not yet enriched by the current model version."""
+    rp = open_workspace(db_url)
+    settings = rp.settings
+    with _progress(disable=as_json or not settings.progress) as bar:
+        job = bar.add_task("Enriching", total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(job, completed=done, total=total)
+
+        run = rp.enrich(tier=tier, model_dir=model_dir, batch_size=batch_size, progress=step)
+    result = {
+        "model_version": run.model_version,
+        "pending": run.pending,
+        "enriched": run.enriched,
+        "batches": run.batches,
+    }
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(f"Enriched {run.enriched:,} messages with model {run.model_version}.")
+
+
+def register(group: click.Group) -> None:
+    """Add the enrichment commands to the ``retailpulse`` group."""
+    group.add_command(enrich_store_cmd)
+    group.add_command(enrich_file)
+    group.add_command(train)
+    group.add_command(categories_group)

@@ -1,0 +1,173 @@
+"""Entities of the retailer's own world: products, stores, staff, competitors, order numbers.
+
+:class:`Catalog` is built from the ``products``, ``stores`` and ``staff`` frames (their names and
+``|``-separated aliases in any language) and the competitor list (setting ``competitors``).
+Matching works on normalised text (lower case, traditional → simplified):
+
+* an alias of one to four words matches as a whole phrase; a Chinese alias anywhere;
+* an alias word of six or more letters also matches a word of the message that is a near miss
+  (rapidfuzz ratio ≥ 85, e.g. ``Tokopeda`` for ``Tokopedia``); the fuzzy look-up is made once per
+  distinct word of a batch, so its cost does not grow with repeated words;
+* order numbers: ``#A12345``-like references after "order", "pesanan", "invoice", 订单 and
+  similar words, or the retailer's own pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+from rapidfuzz import fuzz, process
+
+from retailpulse.enrich.text import normalise
+
+ORDER_PATTERN = (
+    r"(?i)(?:order|pesanan|invoice|inv|no\.? ?resi|resi|订单号?|单号)\s*(?:no\.?|number|nomor|#|:)?"
+    r"\s*#?\s*([A-Z]{0,4}[-/]?\d[\dA-Z/-]{4,})"
+)
+_FUZZY_MIN_LEN = 6
+_FUZZY_SCORE = 85.0
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+@dataclass
+class Catalog:
+    """Aliases (normalised) mapped to ``type:id`` references."""
+
+    aliases: dict[str, set[str]] = field(default_factory=dict)
+    order_pattern: str = ORDER_PATTERN
+
+    def add(self, ref: str, names: Iterable[str | None]) -> None:
+        cleaned = [n for n in names if n and n.strip()]
+        if not cleaned:
+            return
+        for norm in normalise(cleaned).to_list():
+            if len(norm) >= 2:
+                self.aliases.setdefault(norm, set()).add(ref)
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        products: pl.DataFrame | None = None,
+        stores: pl.DataFrame | None = None,
+        staff: pl.DataFrame | None = None,
+        competitors: Sequence[str] = (),
+        order_pattern: str = ORDER_PATTERN,
+    ) -> Catalog:
+        """Catalog from the canonical frames (``sku``/``store_id``/``staff_id``, ``name``,
+        ``aliases``) and competitor names."""
+        cat = cls(order_pattern=order_pattern)
+        for frame, kind, key in (
+            (products, "product", "sku"),
+            (stores, "store", "store_id"),
+            (staff, "staff", "staff_id"),
+        ):
+            if frame is None or frame.is_empty():
+                continue
+            has_alias = "aliases" in frame.columns
+            for row in frame.iter_rows(named=True):
+                names = [row.get("name")]
+                if has_alias and row.get("aliases"):
+                    names += str(row["aliases"]).split("|")
+                cat.add(f"{kind}:{row[key]}", names)
+        for name in competitors:
+            cat.add(f"competitor:{name}", [name])
+        return cat
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.aliases
+
+    def _fuzzy_index(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for alias, refs in self.aliases.items():
+            if " " not in alias and not _is_cjk(alias) and len(alias) >= _FUZZY_MIN_LEN:
+                out.setdefault(alias, set()).update(refs)
+        return out
+
+    def _match_aliases(self, normalised: pl.Series, found: list[set[str]]) -> None:
+        words = (
+            pl.DataFrame({"t": normalised})
+            .with_row_index("row")
+            .select("row", pl.col("t").str.split(" ").alias("w"))
+            .explode("w")
+            .with_columns(pl.int_range(pl.len()).over("row").alias("pos"))
+        )
+        multi = [a for a in self.aliases if " " in a and not _is_cjk(a)]
+        max_words = max((a.count(" ") + 1 for a in multi), default=1)
+        phrases = [words.select("row", pl.col("w").alias("p"))]
+        for k in range(2, min(max_words, 4) + 1):
+            shifted = words.with_columns(
+                pl.concat_str(
+                    [pl.col("w").shift(-i).over("row") for i in range(k)], separator=" "
+                ).alias("p")
+            )
+            phrases.append(shifted.select("row", "p").drop_nulls())
+        allp = pl.concat(phrases)
+        hits = allp.filter(pl.col("p").is_in(list(self.aliases)))
+        for row, phrase in hits.iter_rows():
+            found[row].update(self.aliases[phrase])
+        fuzzy = self._fuzzy_index()
+        if fuzzy:
+            cands = (
+                words.filter(
+                    (pl.col("w").str.len_chars() >= _FUZZY_MIN_LEN - 1)
+                    & ~pl.col("w").is_in(list(self.aliases))
+                    & pl.col("w").str.contains(r"^\p{Latin}+$")
+                )
+                .select("w")
+                .unique()["w"]
+                .to_list()
+            )
+            choices = list(fuzzy)
+            near: dict[str, set[str]] = {}
+            for w in cands:
+                best = process.extractOne(w, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
+                if best is not None:
+                    near[w] = fuzzy[best[0]]
+            if near:
+                hits = words.filter(pl.col("w").is_in(list(near)))
+                for row, w in hits.select("row", "w").iter_rows():
+                    found[row].update(near[w])
+        cjk = [a for a in self.aliases if _is_cjk(a)]
+        if cjk:
+            pattern = "|".join(re.escape(a) for a in sorted(cjk, key=len, reverse=True))
+            hits = (
+                pl.DataFrame({"t": normalised})
+                .with_row_index("row")
+                .select("row", pl.col("t").str.extract_all(pattern).alias("m"))
+                .explode("m")
+                .drop_nulls()
+            )
+            for row, alias in hits.iter_rows():
+                found[row].update(self.aliases[alias])
+
+    def match(self, normalised: pl.Series, raw: pl.Series) -> list[str]:
+        """``;``-joined references found in each message."""
+        n = len(normalised)
+        found: list[set[str]] = [set() for _ in range(n)]
+        if self.aliases:
+            self._match_aliases(normalised, found)
+        orders = (
+            pl.DataFrame({"t": raw.fill_null("")})
+            .with_row_index("row")
+            .select("row", pl.col("t").str.extract_all(self.order_pattern).alias("m"))
+            .explode("m")
+            .drop_nulls()
+        )
+        for row, ref in orders.iter_rows():
+            num = re.sub(self.order_pattern, r"\1", ref)
+            found[row].add(f"order:{num.upper()}")
+        return [";".join(sorted(s)) for s in found]
+
+
+def order_numbers(texts: Sequence[str], pattern: str = ORDER_PATTERN) -> list[list[str]]:
+    """Order numbers found in each text (helper for callers outside the batch path)."""
+    rx = re.compile(pattern)
+    return [[m.group(1).upper() for m in rx.finditer(t or "")] for t in texts]

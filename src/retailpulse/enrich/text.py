@@ -1,0 +1,276 @@
+"""Normalisation of message text for analysis (the original text is always kept as it was).
+
+Every step is a vectorised Polars string expression, so a batch of 100,000 messages is
+normalised in Rust without a Python loop:
+
+1. NUL bytes and other control characters become spaces; text is cut to
+   :data:`MAX_ANALYSED_CHARS` characters (the original is untouched).
+2. Lower case; URLs become ``xurl``, @mentions ``xmention``; a hashtag keeps its word.
+3. Each emoji is kept and followed by its name as one token (``😍`` → ``😍 emoji_smiling_face_
+   with_heart_eyes``), so both the symbol and its meaning reach the models.
+4. Elongations are shortened: three or more of the same letter become one (``bagusss`` →
+   ``bagus``, ``sooo`` → ``so``); ``!!!`` becomes ``!``.
+5. Traditional Chinese characters are mapped to simplified ones (OpenCC's character table).
+6. Indonesian slang and abbreviations are expanded (``gak`` → ``tidak``, ``bgt`` → ``banget``,
+   ``yg`` → ``yang``...). Negations are never dropped: ``gak``/``ga``/``tdk``/``nggak`` all become
+   ``tidak``, ``blm`` becomes ``belum``; 不 and 没 are untouched. English opinion words (VADER's
+   lexicon, MIT) are followed by ``lexpos`` or ``lexneg``.
+7. Punctuation other than ``!`` and ``?`` becomes a space; ``!`` and ``?`` are tokens of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import emoji
+import polars as pl
+
+#: Characters of a message that are analysed; longer texts are cut (kept whole in the output).
+MAX_ANALYSED_CHARS = 2_000
+
+#: Indonesian (and some Malay / Javanese) slang and abbreviations, expanded before analysis.
+SLANG: dict[str, str] = {
+    "gak": "tidak",
+    "ga": "tidak",
+    "gk": "tidak",
+    "nggak": "tidak",
+    "ngga": "tidak",
+    "enggak": "tidak",
+    "engga": "tidak",
+    "tdk": "tidak",
+    "tak": "tidak",
+    "kagak": "tidak",
+    "ndak": "tidak",
+    "gada": "tidak ada",
+    "gaada": "tidak ada",
+    "blm": "belum",
+    "blom": "belum",
+    "bgt": "banget",
+    "bngt": "banget",
+    "yg": "yang",
+    "dgn": "dengan",
+    "dg": "dengan",
+    "utk": "untuk",
+    "untk": "untuk",
+    "krn": "karena",
+    "karna": "karena",
+    "kak": "kakak",
+    "kk": "kakak",
+    "sy": "saya",
+    "aku": "saya",
+    "gw": "saya",
+    "gue": "saya",
+    "sdh": "sudah",
+    "udh": "sudah",
+    "udah": "sudah",
+    "dah": "sudah",
+    "lg": "lagi",
+    "jg": "juga",
+    "aja": "saja",
+    "aj": "saja",
+    "bs": "bisa",
+    "bisa2": "bisa",
+    "tp": "tapi",
+    "tpi": "tapi",
+    "klo": "kalau",
+    "kalo": "kalau",
+    "sm": "sama",
+    "dr": "dari",
+    "trs": "terus",
+    "bener": "benar",
+    "bnr": "benar",
+    "emg": "memang",
+    "emang": "memang",
+    "knp": "kenapa",
+    "gmn": "gimana",
+    "gmna": "gimana",
+    "brp": "berapa",
+    "hrg": "harga",
+    "hrga": "harga",
+    "brg": "barang",
+    "mantul": "mantap betul",
+    "mantab": "mantap",
+    "ok": "oke",
+    "okay": "oke",
+    "thx": "thanks",
+    "tq": "terima kasih",
+    "makasih": "terima kasih",
+    "mksh": "terima kasih",
+    "pls": "please",
+    "plz": "please",
+    "u": "you",
+    "ur": "your",
+    "dont": "don't",
+    "cant": "can't",
+    "wont": "won't",
+    "didnt": "didn't",
+    "doesnt": "doesn't",
+    "isnt": "isn't",
+}
+
+_URL = r"(?:https?://|www\.)\S+"
+_MENTION = r"@[\w.]+"
+_HASHTAG = r"#(\w+)"
+
+
+_NON_WORD = re.compile(r"\W")
+
+
+@cache
+def emoji_names() -> dict[str, str]:
+    """Each emoji mapped to itself followed by its name as one token."""
+    out: dict[str, str] = {}
+    for symbol, data in emoji.EMOJI_DATA.items():
+        name = _NON_WORD.sub("_", str(data.get("en", "")).strip(":").lower())
+        out[symbol] = f" {symbol} emoji_{name} "
+    return out
+
+
+_EMOJI_CHAR = r"[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Modifier}\x{20e3}]"
+_EMOJI_GLUE = frozenset("\u200d\ufe0f\ufe0e")
+
+
+@cache
+def _emoji_chars() -> dict[str, frozenset[str]]:
+    return {symbol: frozenset(symbol) - _EMOJI_GLUE for symbol in emoji_names()}
+
+
+def _present_emoji(series: pl.Series) -> dict[str, str]:
+    """The emoji-name map restricted to emoji whose characters occur in ``series``."""
+    present = set(series.str.extract_all(_EMOJI_CHAR).explode().drop_nulls().unique().to_list())
+    if not present:
+        return {}
+    names = emoji_names()
+    return {sym: names[sym] for sym, chars in _emoji_chars().items() if chars <= present}
+
+
+def _present_traditional(series: pl.Series) -> dict[str, str]:
+    """The traditional → simplified map restricted to characters that occur in ``series``."""
+    han = set(series.str.extract_all(r"\p{Han}").explode().drop_nulls().unique().to_list())
+    t2s = traditional_to_simplified()
+    return {ch: t2s[ch] for ch in han if ch in t2s}
+
+
+@cache
+def traditional_to_simplified() -> dict[str, str]:
+    """OpenCC's traditional → simplified character table (MIT/Apache-2.0, via opencc-purepy)."""
+    ref = resources.files("retailpulse.enrich").joinpath("data/t2s_chars.json")
+    data: dict[str, str] = json.loads(ref.read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def opinion_lexicon() -> dict[str, float]:
+    """English opinion words with their valence (VADER lexicon entries with |valence| >= 1)."""
+    ref = resources.files("retailpulse.enrich").joinpath("data/opinion_en.tsv")
+    out: dict[str, float] = {}
+    for line in ref.read_text(encoding="utf-8").splitlines():
+        word, _, value = line.partition("\t")
+        if word and value:
+            out[word] = float(value)
+    return out
+
+
+@cache
+def _word_patterns() -> dict[str, str]:
+    # Tokens are separated by two spaces at this step, so " ga " patterns never overlap.
+    # English opinion words get a polarity token after them (``lexpos`` / ``lexneg``), which
+    # lets the linear heads generalise from frequent opinion words to rare ones.
+    out = {
+        f" {w} ": f" {w} {'lexpos' if v > 0 else 'lexneg'} " for w, v in opinion_lexicon().items()
+    }
+    out.update({f" {k} ": f" {v} " for k, v in SLANG.items()})
+    return out
+
+
+#: Clause mark inserted by ``normalise_expr(..., clauses=True)``; split on it afterwards.
+CLAUSE_MARK = "xclause"
+_CLAUSE_PUNCT = r"([.;,。；，！!?？\n]+)"
+_CLAUSE_WORDS = r"\b(but|however|tapi|tetapi|namun|padahal)\b|(但是|可是|不过|但)"
+
+
+def normalise_expr(
+    expr: pl.Expr,
+    *,
+    clauses: bool = False,
+    emoji_map: dict[str, str] | None = None,
+    t2s_map: dict[str, str] | None = None,
+) -> pl.Expr:
+    """The normalisation steps as one Polars expression over a string column.
+
+    With ``clauses=True`` the result carries :data:`CLAUSE_MARK` between clauses (after
+    sentence punctuation and before contrast words such as *but*, *tapi*, 但是). ``emoji_map``
+    and ``t2s_map`` default to the full tables; :func:`normalise` passes only the entries
+    whose characters occur in the batch, which is much faster to build.
+    """
+    emoji_map = emoji_names() if emoji_map is None else emoji_map
+    t2s_map = traditional_to_simplified() if t2s_map is None else t2s_map
+    e = (
+        expr.fill_null("")
+        .str.replace_all(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]", " ")
+        .str.slice(0, MAX_ANALYSED_CHARS)
+        .str.to_lowercase()
+        .str.replace_all(_URL, " xurl ")
+        .str.replace_all(_MENTION, " xmention ")
+        .str.replace_all(_HASHTAG, " $1 ")
+    )
+    if clauses:
+        e = e.str.replace_all(_CLAUSE_PUNCT, f"$1 {CLAUSE_MARK} ").str.replace_all(
+            _CLAUSE_WORDS, f" {CLAUSE_MARK} $0"
+        )
+    if emoji_map:
+        e = e.str.replace_many(emoji_map, leftmost=True)
+    for ch in string.ascii_lowercase:
+        e = e.str.replace_all(ch * 3 + "+", ch)
+    e = e.str.replace_all(r"!+", " ! ").str.replace_all(r"[?？]+", " ? ")
+    if t2s_map:
+        e = e.str.replace_many(t2s_map)
+    e = e.str.replace_all(r"[^\w\s!?'\p{So}\p{Sk}\u200d\ufe0f]", " ").str.replace_all(r"\s+", "  ")
+    e = pl.lit("  ") + e + pl.lit("  ")
+    e = e.str.replace_many(_word_patterns()).str.replace_all(r"\s+", " ").str.strip_chars()
+    return e
+
+
+def normalise(texts: pl.Series | Sequence[str | None]) -> pl.Series:
+    """Normalised analysis text for each message (see the module docstring)."""
+    series = (
+        texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts), dtype=pl.String)
+    )
+    series = series.cast(pl.String).fill_null("")
+    expr = normalise_expr(
+        pl.col("t"), emoji_map=_present_emoji(series), t2s_map=_present_traditional(series)
+    )
+    return pl.DataFrame({"t": series}).select(expr).to_series()
+
+
+def clauses(texts: pl.Series) -> pl.DataFrame:
+    """Messages cut into normalised clauses: columns ``row`` (message index) and ``clause``.
+
+    Every message has at least one clause (an empty one when it has no text).
+    """
+    series = texts.cast(pl.String).fill_null("")
+    frame = pl.DataFrame({"t": series}).with_row_index("row")
+    expr = normalise_expr(
+        pl.col("t"),
+        clauses=True,
+        emoji_map=_present_emoji(series),
+        t2s_map=_present_traditional(series),
+    )
+    out = (
+        frame.select(pl.col("row"), expr.str.split(CLAUSE_MARK).alias("clause"))
+        .explode("clause")
+        .with_columns(pl.col("clause").str.strip_chars())
+    )
+    keep = (pl.col("clause").str.len_bytes() > 0) | pl.col("row").is_first_distinct()
+    out = out.filter(keep)
+    # A message whose first clause was empty but later ones were not keeps its empty row: drop it.
+    nonempty = out.group_by("row").agg((pl.col("clause").str.len_bytes() > 0).any().alias("any"))
+    out = out.join(nonempty, on="row").filter(
+        (pl.col("clause").str.len_bytes() > 0) | ~pl.col("any")
+    )
+    return out.select("row", "clause").sort("row", maintain_order=True)

@@ -1,0 +1,329 @@
+"""Training every head of the fast tier from labelled CSV files (``text,label``).
+
+The project's defaults are the *train* files of the shared data (see :data:`SENTIMENT_SETS`,
+:data:`EMOTION_SETS`, :data:`LANGUAGE_SETS`); intents and aspects are learnt from silver labels
+(the cue words of :mod:`retailpulse.enrich.lexicon` found in the same texts). A retailer's own
+labelled messages are added with a higher weight. Validation files are never trained on.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import scipy.sparse as sp
+
+from retailpulse.enrich.features import DEFAULT_BITS
+from retailpulse.enrich.lexicon import ASPECT_CUES, ASPECTS, INTENT_CUES, INTENTS, cue_pattern
+from retailpulse.enrich.model import LinearModel, empty_model
+from retailpulse.enrich.scoring import clause_matrix, message_matrix
+from retailpulse.enrich.text import normalise
+from retailpulse.errors import FileFormatError, InputError, MissingColumnError
+
+SENTIMENT = ("negative", "neutral", "positive")
+EMOTIONS = ("anger", "fear", "joy", "love", "sadness", "none")
+
+_NEG, _POS = "negative", "positive"
+#: (path under the shared data folder, label mapping or None to keep the label).
+SENTIMENT_SETS: tuple[tuple[str, dict[str, str] | None], ...] = (
+    ("reviews/en_clothing/train.csv", None),
+    (
+        "emotion/en_tweeteval/train.csv",
+        {"anger": _NEG, "sadness": _NEG, "joy": _POS, "optimism": _POS},
+    ),
+    ("sentiment/id_smsa/train.csv", None),
+    ("reviews/id_prdect/train.csv", None),
+    (
+        "emotion/id_emot/train.csv",
+        {"anger": _NEG, "fear": _NEG, "sadness": _NEG, "happy": _POS, "love": _POS},
+    ),
+    ("sentiment/zh_chnsenticorp/train.csv", None),
+)
+EMOTION_SETS: tuple[tuple[str, dict[str, str] | None], ...] = (
+    ("emotion/en_tweeteval/train.csv", {"optimism": "joy"}),
+    ("emotion/id_emot/train.csv", {"happy": "joy"}),
+    ("sentiment/id_smsa/train.csv", {"neutral": "none", "negative": "", "positive": ""}),
+)
+LANGUAGE_SETS: tuple[tuple[str, str], ...] = (
+    ("reviews/en_clothing/train.csv", "en"),
+    ("emotion/en_tweeteval/train.csv", "en"),
+    ("sentiment/id_smsa/train.csv", "id"),
+    ("reviews/id_prdect/train.csv", "id"),
+    ("emotion/id_emot/train.csv", "id"),
+)
+#: Validation files (never trained on): (task, language, path).
+VALID_SETS: tuple[tuple[str, str, str], ...] = (
+    ("sentiment", "en", "sentiment/en_tweeteval/valid.csv"),
+    ("sentiment", "id", "sentiment/id_smsa/valid.csv"),
+    ("sentiment", "zh", "sentiment/zh_chnsenticorp/valid.csv"),
+    ("emotion", "en", "emotion/en_tweeteval/valid.csv"),
+    ("emotion", "id", "emotion/id_emot/valid.csv"),
+)
+EMOTION_VALID_MAP = {"optimism": "joy", "happy": "joy"}
+#: Passes of stochastic gradient descent (log loss, averaged weights) per head.
+EPOCHS = 12
+#: Weight of a retailer's own labelled rows relative to a default row.
+OWN_WEIGHT = 3.0
+
+
+def read_labelled(path: str | Path, label_column: str = "label") -> tuple[list[str], list[str]]:
+    """Texts and labels of a labelled CSV (UTF-8, header with ``text`` and ``label``)."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"The labelled file {p} does not exist. Check the path.")
+    try:
+        with p.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            names = reader.fieldnames or []
+            for col in ("text", label_column):
+                if col not in names:
+                    raise MissingColumnError(
+                        f"The labelled file {p} has no '{col}' column (columns: "
+                        f"{', '.join(names) or 'none'}). Add a header with text,{label_column}.",
+                        field=col,
+                    )
+            rows = [(r["text"] or "", (r[label_column] or "").strip()) for r in reader]
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(
+            f"The labelled file {p} is not UTF-8 ({exc}). Save it as UTF-8."
+        ) from exc
+    return [t for t, _ in rows], [lab for _, lab in rows]
+
+
+@dataclass
+class Dataset:
+    texts: list[str]
+    labels: list[str]
+    weights: list[float]
+
+    def add(self, texts: Sequence[str], labels: Sequence[str], weight: float = 1.0) -> None:
+        self.texts.extend(texts)
+        self.labels.extend(labels)
+        self.weights.extend([weight] * len(texts))
+
+
+def _collect(
+    data_dir: Path, sets: Sequence[tuple[str, dict[str, str] | None]], allowed: Sequence[str]
+) -> Dataset:
+    ds = Dataset([], [], [])
+    for rel, mapping in sets:
+        texts, labels = read_labelled(data_dir / rel)
+        if mapping:
+            labels = [mapping.get(lab, lab) for lab in labels]
+        keep = [i for i, lab in enumerate(labels) if lab in allowed]
+        kept = [labels[i] for i in keep]
+        # balance the classes within each source, so that no source's class mix (and its
+        # domain words, such as @mentions in tweets) decides the class
+        counts = {lab: kept.count(lab) for lab in set(kept)}
+        for lab in counts:
+            idx = [i for i, k in zip(keep, kept, strict=True) if k == lab]
+            weight = len(kept) / (len(counts) * counts[lab])
+            ds.add([texts[i] for i in idx], [lab] * len(idx), weight)
+    return ds
+
+
+def _fit_softmax(
+    x: sp.csr_matrix,
+    labels: Sequence[str],
+    classes: Sequence[str],
+    weights: Sequence[float],
+    alpha: float,
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    from sklearn.linear_model import SGDClassifier
+
+    y = np.array([classes.index(lab) for lab in labels])
+    w = np.asarray(weights, dtype=np.float64)
+    counts = np.bincount(y, weights=w, minlength=len(classes))
+    w = w * (w.sum() / (len(classes) * np.maximum(counts[y], 1e-9)))  # balanced classes
+    clf = SGDClassifier(
+        loss="log_loss", alpha=alpha, max_iter=EPOCHS, tol=None, random_state=0, average=True
+    )
+    clf.fit(x, y, sample_weight=w)
+    coef = np.zeros((x.shape[1], len(classes)), dtype=np.float32)
+    bias = np.zeros(len(classes), dtype=np.float32)
+    if len(clf.classes_) == 2 and len(classes) == 2:
+        coef[:, 1] = clf.coef_[0] / 2
+        coef[:, 0] = -clf.coef_[0] / 2
+        bias[1], bias[0] = clf.intercept_[0] / 2, -clf.intercept_[0] / 2
+    else:
+        for j, k in enumerate(clf.classes_):
+            coef[:, k] = clf.coef_[j]
+            bias[k] = clf.intercept_[j]
+    return coef, bias
+
+
+def _fit_sigmoids(
+    x: sp.csr_matrix, y: npt.NDArray[np.bool_], weights: npt.NDArray[np.float64], alpha: float
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    from sklearn.linear_model import SGDClassifier
+
+    coef = np.zeros((x.shape[1], y.shape[1]), dtype=np.float32)
+    bias = np.full(y.shape[1], -5.0, dtype=np.float32)
+    for j in range(y.shape[1]):
+        if 0 < y[:, j].sum() < len(y):
+            clf = SGDClassifier(
+                loss="log_loss",
+                alpha=alpha,
+                max_iter=EPOCHS,
+                tol=None,
+                random_state=0,
+                average=True,
+                class_weight="balanced",
+            )
+            clf.fit(x, y[:, j], sample_weight=weights)
+            coef[:, j] = clf.coef_[0]
+            bias[j] = clf.intercept_[0]
+    return coef, bias
+
+
+def silver_labels(normalised: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArray[np.bool_]:
+    """(n_texts, n_labels) matrix: does the normalised text contain a cue of each label."""
+    frame = pl.DataFrame({"t": normalised})
+    cols = [pl.col("t").str.contains(cue_pattern(c)).alias(k) for k, c in cues.items()]
+    out: npt.NDArray[np.bool_] = frame.select(cols).to_numpy().astype(bool)
+    return out
+
+
+def _thresholds(
+    x: sp.csr_matrix,
+    y: npt.NDArray[np.bool_],
+    coef: npt.NDArray[np.float32],
+    bias: npt.NDArray[np.float32],
+) -> list[float]:
+    """Per label, the probability threshold with the best F1 on the training labels."""
+    z = np.asarray(x @ coef) + bias
+    p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    out = []
+    for j in range(y.shape[1]):
+        best, best_f1 = 0.5, -1.0
+        for t in np.arange(0.3, 0.96, 0.05):
+            pred = p[:, j] >= t
+            tp = float((pred & y[:, j]).sum())
+            f1 = 2 * tp / max(float(pred.sum() + y[:, j].sum()), 1.0)
+            if f1 > best_f1:
+                best, best_f1 = float(t), f1
+        out.append(round(best, 2))
+    return out
+
+
+def _multi(labels: Sequence[str], names: Sequence[str]) -> npt.NDArray[np.bool_]:
+    y = np.zeros((len(labels), len(names)), dtype=bool)
+    for i, lab in enumerate(labels):
+        for part in lab.split(";"):
+            name = part.split(":")[0].strip()
+            if name in names:
+                y[i, names.index(name)] = True
+    return y
+
+
+def train_model(
+    data_dir: str | Path,
+    *,
+    own: dict[str, Sequence[str | Path]] | None = None,
+    bits: int = DEFAULT_BITS,
+    version: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LinearModel:
+    """Train every head; ``own`` maps a head (sentiment, emotion, intent, aspect, language)
+    to a retailer's labelled CSV files (intent/aspect labels are ';'-joined)."""
+    say = progress or (lambda _msg: None)
+    root = Path(data_dir)
+    if not root.is_dir():
+        raise InputError(
+            f"The training data folder {root} does not exist. Pass --data-dir with the shared "
+            "data folder (it holds sentiment/, emotion/ and reviews/)."
+        )
+    own = own or {}
+    version = version or "fast-" + dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M")
+    model = empty_model(version, bits)
+    trained_on: dict[str, list[str]] = {}
+
+    def extra(head: str, ds: Dataset) -> None:
+        for path in own.get(head, ()):
+            texts, labels = read_labelled(path)
+            ds.add(texts, labels, OWN_WEIGHT)
+            trained_on.setdefault(head, []).append(str(path))
+
+    say("language")
+    lang = Dataset([], [], [])
+    for rel, code in LANGUAGE_SETS:
+        texts, _ = read_labelled(root / rel)
+        lang.add(texts, [code] * len(texts))
+    extra("language", lang)
+    x = message_matrix(lang.texts, bits)
+    coef, bias = _fit_softmax(x, lang.labels, ["en", "id"], lang.weights, 1e-5)
+    model.add_head("language", "softmax", ["en", "id"], coef, bias)
+
+    say("sentiment")
+    sent = _collect(root, SENTIMENT_SETS, SENTIMENT)
+    extra("sentiment", sent)
+    x = message_matrix(sent.texts, bits)
+    coef, bias = _fit_softmax(x, sent.labels, SENTIMENT, sent.weights, 2e-6)
+    model.add_head("sentiment", "softmax", list(SENTIMENT), coef, bias)
+
+    say("emotion")
+    emo = _collect(root, EMOTION_SETS, EMOTIONS)
+    texts, labels = read_labelled(root / "reviews/id_prdect/train.csv", "emotion")
+    emo.add(texts, [EMOTION_VALID_MAP.get(lab, lab) for lab in labels])
+    extra("emotion", emo)
+    x = message_matrix(emo.texts, bits)
+    coef, bias = _fit_softmax(x, emo.labels, EMOTIONS, emo.weights, 5e-6)
+    model.add_head("emotion", "softmax", list(EMOTIONS), coef, bias)
+
+    say("intent")
+    texts = [t for rel, _ in SENTIMENT_SETS for t in read_labelled(root / rel)[0]]
+    y = silver_labels(normalise(texts), INTENT_CUES)
+    w = np.ones(len(texts))
+    for path in own.get("intent", ()):
+        t2, l2 = read_labelled(path)
+        texts = texts + t2
+        y = np.vstack([y, _multi(l2, INTENTS)])
+        w = np.concatenate([w, np.full(len(t2), OWN_WEIGHT)])
+        trained_on.setdefault("intent", []).append(str(path))
+    x = message_matrix(texts, bits)
+    coef, bias = _fit_sigmoids(x, y, w, 1e-5)
+    model.add_head(
+        "intent", "sigmoid", list(INTENTS), coef, bias, thresholds=_thresholds(x, y, coef, bias)
+    )
+
+    say("aspects")
+    x, cl = clause_matrix(
+        [t for rel, _ in SENTIMENT_SETS for t in read_labelled(root / rel)[0]], bits
+    )
+    y = silver_labels(cl["clause"], ASPECT_CUES)
+    w = np.ones(cl.height)
+    for path in own.get("aspect", ()):
+        t2, l2 = read_labelled(path)
+        x = sp.vstack([x, message_matrix(t2, bits)]).tocsr()
+        y = np.vstack([y, _multi(l2, ASPECTS)])
+        w = np.concatenate([w, np.full(len(t2), OWN_WEIGHT)])
+        trained_on.setdefault("aspect", []).append(str(path))
+    coef, bias = _fit_sigmoids(x, y, w, 1e-5)
+    model.add_head(
+        "aspect",
+        "sigmoid",
+        list(ASPECTS),
+        coef,
+        bias,
+        level="clause",
+        thresholds=_thresholds(x, y, coef, bias),
+    )
+
+    model.meta = {
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "data_dir_sets": {
+            "sentiment": [s for s, _ in SENTIMENT_SETS],
+            "emotion": [s for s, _ in EMOTION_SETS] + ["reviews/id_prdect/train.csv:emotion"],
+            "language": [s for s, _ in LANGUAGE_SETS],
+            "intent": "silver labels from lexicon cues over the sentiment sets",
+            "aspect": "silver labels from lexicon cues over clauses of the sentiment sets",
+        },
+        "own_files": trained_on,
+    }
+    return model

@@ -1,0 +1,131 @@
+"""The Workspace's customer steps: lifetime value, segments, loyalty and the 360 view.
+
+Functions of a :class:`retailpulse.workspace.Workspace` (its methods call them): they load
+frames from the store, call the pure functions of :mod:`retailpulse.understand` and keep the
+results (``customers.segments``) for the CLI and the web app. Fitted state is cached on the
+workspace until the next import.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from retailpulse.errors import InputError, ModelError, NotFoundError
+from retailpulse.understand.clv import BetaGeo, GammaGamma, predict, rfm_summary
+from retailpulse.understand.loyalty import INDEX_WEIGHTS, loyalty_by_segment, loyalty_measures
+from retailpulse.understand.profiles import customer_360
+from retailpulse.understand.segments import rfm_scores, segment_rules, segment_sizes
+
+if TYPE_CHECKING:
+    from retailpulse.workspace import Workspace
+
+_PII = ("email", "phone", "email_hash", "phone_hash")
+
+
+def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def _optional(rp: Workspace, kind: str) -> pl.DataFrame | None:
+    frame = rp.frame(kind)
+    return frame if frame.height else None
+
+
+def customer_predictions(rp: Workspace) -> tuple[pl.DataFrame | None, dict[str, Any]]:
+    """CLV, P(alive) and expected purchases per customer (BG/NBD + Gamma-Gamma fitted on
+    the store's orders), or None with the reason the models could not be fitted."""
+    if "predictions" not in rp._cache:
+        tx = rp.frame("transactions")
+        if tx.height == 0:
+            rp._cache["predictions"] = (None, {"error": "no transactions imported yet"})
+        else:
+            try:
+                summary = rfm_summary(tx, "customer_id", "created_at", "total", nonpositive="drop")
+                bg, gg = BetaGeo().fit(summary), GammaGamma().fit(summary)
+            except (InputError, ModelError) as exc:
+                rp._cache["predictions"] = (None, {"error": exc.message})
+            else:
+                pred = predict(bg, summary, horizon=30, spend_model=gg, months=12, freq="D")
+                info = {"purchase_model": bg.summary_dict(), "spend_model": gg.summary_dict()}
+                rp._cache["predictions"] = (
+                    pred.select("customer_id", "clv", "p_alive", "expected_purchases"),
+                    info,
+                )
+    result: tuple[pl.DataFrame | None, dict[str, Any]] = rp._cache["predictions"]
+    return result
+
+
+def customer360(rp: Workspace) -> pl.DataFrame:
+    """One row per customer: identity, handles, purchases, CLV, P(alive), segment,
+    sentiment, messages, unanswered messages, surveys and the loyalty measures."""
+    if "customer360" not in rp._cache:
+        people = rp.frame("customers")
+        pred, _ = customer_predictions(rp)
+        rp._cache["customer360"] = customer_360(
+            people.drop([c for c in _PII if c in people.columns]),
+            transactions=rp.frame("transactions"),
+            links=_optional(rp, "identities"),
+            messages=rp.messages(),
+            surveys=_optional(rp, "surveys"),
+            consents=_optional(rp, "consents"),
+            predictions=pred,
+            campaigns=_optional(rp, "campaigns"),
+        )
+    frame: pl.DataFrame = rp._cache["customer360"]
+    return frame
+
+
+def customer(rp: Workspace, customer_id: str) -> dict[str, Any]:
+    """The 360 row of one customer; NotFoundError names how to list customers."""
+    view = customer360(rp).filter(pl.col("customer_id") == customer_id)
+    if view.height == 0:
+        raise NotFoundError(
+            f"No customer '{customer_id}'. List customers with `retailpulse export customers`."
+        )
+    return _rows(view)[0]
+
+
+def segments(rp: Workspace, as_of: str | None = None) -> dict[str, Any]:
+    """Segment sizes and rules, CLV model fit and loyalty per segment; stored as the
+    result ``customers.segments``."""
+    tx = rp.frame("transactions")
+    if tx.height == 0:
+        raise InputError(
+            "There are no transactions yet. Import some with "
+            "`retailpulse import transactions FILE`."
+        )
+    scores = rfm_scores(tx, as_of=as_of)
+    sizes = segment_sizes(scores)
+    pred, model_info = customer_predictions(rp)
+    measures = loyalty_measures(
+        tx,
+        surveys=_optional(rp, "surveys"),
+        messages=rp.messages(),
+        clv=pred,
+        campaigns=_optional(rp, "campaigns"),
+    )
+    by_seg = loyalty_by_segment(measures, scores)
+    table = sizes.join(by_seg.drop("customers"), on="segment", how="left")
+    payload = {
+        "segments": _rows(table),
+        "rules": _rows(segment_rules()),
+        "index_weights": INDEX_WEIGHTS,
+        "clv": model_info,
+        "customers": scores.height,
+    }
+    rp.save_result("customers.segments", {"as_of": as_of}, payload)
+    return payload
+
+
+def understand_customers(rp: Workspace) -> str:
+    """Pipeline step: segments, CLV and loyalty, stored for the pages."""
+    payload = segments(rp)
+    fitted = "error" not in payload["clv"]
+    clv = "CLV fitted" if fitted else f"CLV not fitted ({payload['clv']['error']})"
+    n, k = payload["customers"], len(payload["segments"])
+    return f"customers: {n:,} scored into {k} segments; {clv}"

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+from click.testing import CliRunner
+
+from retailpulse.cli import main
+
+
+def test_enrich_file_csv_keeps_columns_and_adds_enrichment(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    pl.DataFrame({"id": ["1", "2"], "body": ["Love it!", "harga mahal, kecewa"]}).write_csv(src)
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(
+        main, ["enrich-file", str(src), "-o", str(out), "--text-column", "body"]
+    )
+    assert res.exit_code == 0, res.output
+    df = pl.read_csv(out)
+    assert df.columns[:2] == ["id", "body"]
+    assert {"language", "sentiment", "aspects", "is_spam"} <= set(df.columns)
+    assert df["sentiment"].to_list() == ["positive", "negative"]
+
+
+def test_enrich_file_jsonl_and_parquet_with_tasks(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"text": ["order #A55555 where is it?", "bagus"]})
+    for name in ("in.jsonl", "in.parquet"):
+        src = tmp_path / name
+        if name.endswith("jsonl"):
+            frame.write_ndjson(src)
+        else:
+            frame.write_parquet(src)
+        out = tmp_path / f"{name}.csv"
+        res = CliRunner().invoke(
+            main, ["enrich-file", str(src), "-o", str(out), "--tasks", "entities,language"]
+        )
+        assert res.exit_code == 0, res.output
+        df = pl.read_csv(out, infer_schema=False)
+        assert df["entities"].to_list() == ["order:A55555", ""]
+        assert df["sentiment"].to_list() == [None, None]
+
+
+def test_enrich_file_invalid_utf8_input(tmp_path: Path) -> None:
+    src = tmp_path / "bad.csv"
+    src.write_bytes(b"text\nbagus \xff sekali\nnul\x00here\n")
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["enrich-file", str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert pl.read_csv(out).height == 2
+
+
+def test_enrich_file_missing_column_is_a_clear_error(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("body\nhello\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["enrich-file", str(src), "-o", str(tmp_path / "o.csv")])
+    assert res.exit_code == 1
+    assert "no 'text' column" in res.output and "--text-column" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_enrich_file_unknown_suffix(tmp_path: Path) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("hello", encoding="utf-8")
+    res = CliRunner().invoke(main, ["enrich-file", str(src), "-o", str(tmp_path / "o.csv")])
+    assert res.exit_code == 1
+    assert ".csv, .jsonl or .parquet" in res.output
+
+
+def test_enrich_file_with_a_model_from_another_version(tmp_path: Path) -> None:
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "model.json").write_text(json.dumps({"format": 99, "package_version": "7.0"}))
+    (model_dir / "weights.npz").write_bytes(b"")
+    src = tmp_path / "in.csv"
+    src.write_text("text\nhello\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        main,
+        ["enrich-file", str(src), "-o", str(tmp_path / "o.csv"), "--model-dir", str(model_dir)],
+    )
+    assert res.exit_code == 1
+    assert "retailpulse train" in res.output and "7.0" in res.output
+
+
+def test_train_and_categories_add(tiny_data: Path, tmp_path: Path) -> None:
+    model_dir = tmp_path / "model"
+    res = CliRunner().invoke(
+        main,
+        ["train", "--data-dir", str(tiny_data), "-o", str(model_dir), "--bits", "12", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert "sentiment/en macro_f1" in doc["validation"]
+    assert (model_dir / "weights.npz").exists()
+    examples = tmp_path / "parking.txt"
+    examples.write_text("parking full\nno parking space\nparkir penuh\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        main,
+        [
+            "categories",
+            "add",
+            "parking",
+            "--examples",
+            str(examples),
+            "--model-dir",
+            str(model_dir),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    meta = json.loads((model_dir / "model.json").read_text())
+    assert any(h["name"] == "category:parking" for h in meta["heads"])
+
+
+def test_train_with_missing_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    res = CliRunner().invoke(main, ["train", "--data-dir", str(tmp_path / "none"), "--json"])
+    assert res.exit_code == 1
+    assert "--data-dir" in res.output
+
+
+def test_enrich_command_over_the_store(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'rp.db'}"
+    src = tmp_path / "messages.csv"
+    pl.DataFrame(
+        {
+            "platform": ["x", "x"],
+            "external_id": ["1", "2"],
+            "created_at": ["2026-01-01T00:00:00", "2026-01-02T00:00:00"],
+            "text": ["Love the new store!", "cheaper at Zalora tbh"],
+        }
+    ).write_csv(src)
+    res = CliRunner().invoke(main, ["import", "messages", str(src), "--db", db])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(main, ["enrich", "--db", db, "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["enriched"] == 2 and doc["pending"] == 2
+    res = CliRunner().invoke(main, ["enrich", "--db", db, "--json"])
+    assert json.loads(res.output)["enriched"] == 0
+
+
+def test_enrich_file_with_no_rows_writes_the_header(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,text\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["enrich-file", str(src), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:2] == ["id", "text"] and "sentiment" in header and "is_spam" in header

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retailpulse.enrich.model import FORMAT_VERSION, LinearModel, empty_model
+from retailpulse.errors import ModelError
+
+
+def small_model() -> LinearModel:
+    m = empty_model("test-1", bits=6)
+    rng = np.random.default_rng(0)
+    m.add_head(
+        "sentiment",
+        "softmax",
+        ["negative", "neutral", "positive"],
+        rng.normal(size=(64, 3)).astype(np.float32),
+        np.zeros(3, np.float32),
+    )
+    m.add_head(
+        "intent",
+        "sigmoid",
+        ["complaint", "question"],
+        rng.normal(size=(64, 2)).astype(np.float32),
+        np.ones(2, np.float32),
+    )
+    return m
+
+
+def test_save_load_round_trip_keeps_heads_and_weights(tmp_path: Path) -> None:
+    m = small_model()
+    m.save(tmp_path)
+    back = LinearModel.load(tmp_path)
+    assert back.version == "test-1"
+    assert list(back.heads) == ["sentiment", "intent"]
+    assert back.heads["intent"].start == 3
+    assert back.weights.shape == (65, 5)
+    assert np.allclose(back.weights[-1], 0)
+    # int8 storage: error at most half a quantisation step per column
+    step = np.abs(m.weights[:-1]).max(axis=0) / 127
+    assert (np.abs(back.weights[:-1] - m.weights[:-1]) <= step / 2 + 1e-6).all()
+
+
+def test_drop_and_replace_head_shift_columns() -> None:
+    m = small_model()
+    m.drop_head("sentiment")
+    assert m.heads["intent"].start == 0
+    assert m.weights.shape[1] == 2
+
+
+def test_model_from_another_version_names_the_fix(tmp_path: Path) -> None:
+    small_model().save(tmp_path)
+    doc = json.loads((tmp_path / "model.json").read_text())
+    doc["format"] = FORMAT_VERSION + 1
+    doc["package_version"] = "9.9.9"
+    (tmp_path / "model.json").write_text(json.dumps(doc))
+    with pytest.raises(ModelError, match=r"retailpulse train.*9\.9\.9|9\.9\.9.*retailpulse train"):
+        LinearModel.load(tmp_path)
+
+
+def test_missing_model_names_train(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="retailpulse train"):
+        LinearModel.load(tmp_path)
+
+
+def test_corrupt_model_json_names_train(tmp_path: Path) -> None:
+    small_model().save(tmp_path)
+    (tmp_path / "model.json").write_text("{not json")
+    with pytest.raises(ModelError, match="retailpulse train"):
+        LinearModel.load(tmp_path)
+
+
+def test_weights_that_do_not_match_the_json(tmp_path: Path) -> None:
+    small_model().save(tmp_path)
+    doc = json.loads((tmp_path / "model.json").read_text())
+    doc["bits"] = 7
+    (tmp_path / "model.json").write_text(json.dumps(doc))
+    with pytest.raises(ModelError, match="retailpulse train"):
+        LinearModel.load(tmp_path)
+
+
+def test_unknown_head_names_train() -> None:
+    with pytest.raises(ModelError, match="retailpulse train"):
+        small_model().head("emotion")

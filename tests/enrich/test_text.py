@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retailpulse.enrich.text import MAX_ANALYSED_CHARS, clauses, normalise
+
+
+def norm(text: str | None) -> str:
+    return str(normalise([text])[0])
+
+
+def test_emoji_is_kept_and_named() -> None:
+    out = norm("Love it 😍")
+    assert "😍" in out
+    assert "emoji_smiling_face_with_heart_eyes" in out
+
+
+def test_urls_mentions_and_hashtags() -> None:
+    out = norm("@Budi check https://shop.example.com/x?a=1 #SaleTime")
+    assert out == "xmention check xurl saletime"
+
+
+def test_elongations_are_shortened() -> None:
+    assert norm("Bagusss bangettt!!!") == "bagus banget !"
+    assert norm("sooo good") == "so good lexpos"
+
+
+def test_indonesian_slang_is_expanded_and_negations_kept() -> None:
+    assert norm("gak bagus bgt yg ini kak") == "tidak bagus banget yang ini kakak"
+    assert norm("ga ga ga") == "tidak tidak tidak"
+    assert norm("blm sampai, tdk jelas") == "belum sampai tidak jelas"
+
+
+def test_chinese_negations_survive_and_traditional_becomes_simplified() -> None:
+    assert norm("這間酒店不錯，沒有問題") == "这间酒店不错 没有问题"
+
+
+def test_english_opinion_words_get_a_polarity_token() -> None:
+    assert norm("I hate the awful fit") == "i hate lexneg the awful lexneg fit lexpos"
+    assert norm("not good") == "not good lexpos"
+
+
+def test_question_and_exclamation_marks_are_tokens() -> None:
+    assert norm("Where is my order??") == "where is my order ?"
+
+
+def test_nul_bytes_and_controls_become_spaces() -> None:
+    assert norm("a\x00b\x07c") == "a b c"
+
+
+def test_long_text_is_cut_for_analysis() -> None:
+    assert len(norm("x " * 100_000)) <= MAX_ANALYSED_CHARS
+
+
+def test_none_and_empty() -> None:
+    assert normalise([None, ""]).to_list() == ["", ""]
+
+
+def test_clauses_split_on_punctuation_and_contrast_words() -> None:
+    out = clauses(
+        pl.Series(["Great fabric, but the price is too high", "", "只是 价格贵但是质量好"])
+    )
+    assert out.filter(pl.col("row") == 0)["clause"].to_list() == [
+        "great lexpos fabric",
+        "but the price is too high",
+    ]
+    assert out.filter(pl.col("row") == 1)["clause"].to_list() == [""]
+    assert out.filter(pl.col("row") == 2).height == 2
+
+
+NEGATIONS = ["not", "never", "tidak", "belum", "bukan", "不", "没"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    before=st.text(alphabet=st.characters(categories=["L", "Zs"]), max_size=20),
+    negation=st.sampled_from(NEGATIONS),
+    after=st.text(alphabet=st.characters(categories=["L", "Zs"]), max_size=20),
+)
+def test_negations_are_never_dropped(before: str, negation: str, after: str) -> None:
+    out = norm(f"{before} {negation} {after}")
+    assert negation in out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_normalises_to_one_line(text: str) -> None:
+    out = norm(text)
+    assert "\n" not in out
+    assert out == out.strip()
+    assert every_clause_row_kept(text)
+
+
+def every_clause_row_kept(text: str) -> bool:
+    out = clauses(pl.Series([text, text]))
+    return sorted(set(out["row"].to_list())) == [0, 1]

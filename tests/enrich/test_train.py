@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from retailpulse.enrich.evaluate import evaluate, macro_f1, multilabel_macro_f1
+from retailpulse.enrich.model import LinearModel
+from retailpulse.enrich.pipeline import enrich_texts
+from retailpulse.enrich.train import read_labelled, train_model
+from retailpulse.errors import InputError, MissingColumnError
+
+
+def test_trains_every_head_saves_and_reloads(tiny_data: Path, tmp_path: Path) -> None:
+    steps: list[str] = []
+    model = train_model(tiny_data, bits=12, version="fast-test", progress=steps.append)
+    assert steps == ["language", "sentiment", "emotion", "intent", "aspects"]
+    assert set(model.heads) == {"language", "sentiment", "emotion", "intent", "aspect"}
+    model.save(tmp_path)
+    back = LinearModel.load(tmp_path)
+    out = enrich_texts(["I love this dress, great quality", "kecewa, barang rusak"], model=back)
+    assert out["sentiment"].to_list() == ["positive", "negative"]
+    figures = evaluate(back, tiny_data)
+    assert figures["sentiment/en macro_f1"] > 0.5
+    assert set(figures) >= {"sentiment/id accuracy", "emotion/en macro_f1", "language/zh accuracy"}
+
+
+def test_own_labelled_file_is_added(tiny_data: Path, tmp_path: Path) -> None:
+    own = tmp_path / "own.csv"
+    with own.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label"])
+        w.writerows([["parkir penuh terus", "complaint"], ["antri kasir lama", "complaint"]])
+    model = train_model(tiny_data, bits=12, own={"intent": [own]})
+    assert model.meta["own_files"] == {"intent": [str(own)]}
+
+
+def test_missing_data_folder_names_the_option(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="--data-dir"):
+        train_model(tmp_path / "nowhere")
+
+
+def test_labelled_file_without_label_column_names_it(tmp_path: Path) -> None:
+    p = tmp_path / "bad.csv"
+    p.write_text("text,stars\nhello,5\n", encoding="utf-8")
+    with pytest.raises(MissingColumnError, match="'label'"):
+        read_labelled(p)
+
+
+def test_labelled_file_not_utf8(tmp_path: Path) -> None:
+    p = tmp_path / "latin1.csv"
+    p.write_bytes("text,label\ncaf\xe9,positive\n".encode("latin-1"))
+    with pytest.raises(InputError, match="UTF-8"):
+        read_labelled(p)
+
+
+def test_macro_f1_oracles() -> None:
+    assert macro_f1(["a", "b"], ["a", "b"]) == 1.0
+    assert macro_f1(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == 0.5
+    truth = [{"x"}, {"y"}, set()]
+    assert multilabel_macro_f1(truth, [{"x"}, set(), set()], ["x", "y", "z"]) == 0.5
