@@ -110,3 +110,29 @@ def test_openapi_and_docs_page(client) -> None:  # type: ignore[no-untyped-def]
     html = client.get("/api/docs").text
     assert "/api/v1/customers/{customer_id}" in html
     assert "cdn" not in html.lower()
+
+
+def test_voice_results_fill_the_overview_and_alerts(app, as_user) -> None:  # type: ignore[no-untyped-def]
+    db = app.state.backend.db
+    answer = {
+        "number": 3,
+        "question": "Are customers satisfied?",
+        "verdict": "Mostly, not on delivery",
+        "numbers": {"net sentiment": "+12"},
+        "confidence": 0.8,
+        "confidence_level": "high",
+        "doubts": ["few surveys in Surabaya"],
+    }
+    db.save_result("voc.questions", {}, [answer])
+    db.save_result("voc.alerts", {}, [{"aspect": "delivery", "z": 4.2, "severity": "high"}])
+    try:
+        c, _ = as_user("analyst")
+        html = c.get("/").text
+        assert "Mostly, not on delivery" in html and "few surveys in Surabaya" in html
+        assert "+12" in html and "confidence: high" in html
+        assert "delivery" in c.get("/alerts").text
+        qs = c.get("/api/v1/questions").json()["data"]
+        assert qs[2]["verdict"] == "Mostly, not on delivery"
+    finally:
+        db.save_result("voc.questions", {}, None)
+        db.save_result("voc.alerts", {}, None)

@@ -20,25 +20,33 @@ from retailpulse.store.database import Database
 
 #: Result name → the command that computes it (shown on pages when the result is missing).
 RESULT_COMMANDS: dict[str, str] = {
-    "questions": "retailpulse understand questions",
+    "questions": "retailpulse questions",
     "segments": "retailpulse customers",
     "customer_values": "retailpulse customers",
     "loyalty": "retailpulse customers",
-    "satisfaction": "retailpulse understand satisfaction",
-    "needs": "retailpulse understand needs",
-    "topics": "retailpulse understand topics",
-    "drivers": "retailpulse understand drivers",
-    "alerts": "retailpulse understand crisis",
+    "satisfaction": "retailpulse satisfaction",
+    "needs": "retailpulse needs",
+    "topics": "retailpulse topics",
+    "drivers": "retailpulse drivers",
+    "alerts": "retailpulse alerts",
     "points": "retailpulse mobilize points",
     "enrichment": "retailpulse enrich",
 }
 
-
 #: Result name → the names other layers save it under (first found wins).
 RESULT_NAMES: dict[str, tuple[str, ...]] = {
+    "questions": ("voc.questions", "questions"),
     "segments": ("customers.segments", "segments"),
     "loyalty": ("customers.segments", "loyalty"),
+    "satisfaction": ("voc.satisfaction", "satisfaction"),
+    "needs": ("voc.needs", "needs"),
+    "topics": ("voc.topics", "topics"),
+    "drivers": ("voc.drivers", "drivers"),
+    "alerts": ("voc.alerts", "alerts"),
 }
+
+#: How long computed customer values (CLV fit) are kept by one app process, in seconds.
+CUSTOMER_VALUES_SECONDS = 3600.0
 
 
 @dataclass
@@ -52,16 +60,11 @@ class Backend:
     _cache: dict[str, tuple[float, Any]] = field(default_factory=dict, repr=False)
 
     def result(self, name: str) -> Any:
-        """The payload of a computed result, or None when it has not been computed."""
-        ws = self.workspace
-        method = getattr(ws, name, None) if ws is not None else None
-        if callable(method) and name not in {"messages"}:
-            try:
-                value = method()
-            except Exception:  # a result that cannot be computed yet reads as absent
-                value = None
-            if value is not None:
-                return value.to_dicts() if isinstance(value, pl.DataFrame) else value
+        """The payload of a stored result, or None when it has not been computed.
+
+        Pages never compute: the pipeline (``retailpulse demo``, the commands named in
+        :data:`RESULT_COMMANDS`) saves results and pages read them.
+        """
         for stored in RESULT_NAMES.get(name, (name,)):
             loaded = self.db.load_result(stored)
             if loaded is not None and loaded["payload"] is not None:
@@ -91,22 +94,41 @@ class Backend:
         return value
 
     def customer_values(self) -> pl.DataFrame | None:
-        """customer_id, clv, tier, p_alive (kept for ``cache_seconds``; see _customer_values)."""
-        value: pl.DataFrame | None = self.cached(
-            "customer_values", lambda: rank_customer_values(self._customer_values())
-        )
+        """customer_id, clv, tier, p_alive and clv_rank (see :meth:`_customer_values`)."""
+        hit = self._cache.get("customer_values")
+        if hit is not None and time.monotonic() - hit[0] < CUSTOMER_VALUES_SECONDS:
+            cached: pl.DataFrame | None = hit[1]
+            return cached
+        value = rank_customer_values(self._customer_values())
+        self._cache["customer_values"] = (time.monotonic(), value)
         return value
 
     def _customer_values(self) -> pl.DataFrame | None:
-        """From the CLV result, else the tiers on record (no CLV, no churn risk)."""
+        """A stored ``customer_values`` result; else the Workspace's CLV predictions joined to
+        the tiers on record (computed once per process and hour); else the tiers alone."""
+        from retailpulse.web import queries
+
         payload = self.result("customer_values")
         if isinstance(payload, list) and payload:
             return pl.DataFrame(payload, infer_schema_length=None)
-        if isinstance(payload, dict) and payload.get("customer_id"):
-            return pl.DataFrame(payload)
-        from retailpulse.web import queries
-
-        return queries.customer_tiers(self.db)
+        tiers = queries.customer_tiers(self.db)
+        predict = getattr(self.workspace, "customer_predictions", None)
+        if callable(predict) and tiers.height:
+            try:
+                pred, _info = predict()
+            except Exception:  # no fit possible yet (too few orders): tiers alone
+                pred = None
+            if isinstance(pred, pl.DataFrame) and pred.height:
+                return tiers.drop("clv", "p_alive").join(
+                    pred.select(
+                        pl.col("customer_id").cast(pl.Utf8),
+                        pl.col("clv").cast(pl.Float64),
+                        pl.col("p_alive").cast(pl.Float64),
+                    ),
+                    on="customer_id",
+                    how="left",
+                )
+        return tiers
 
 
 def missing(name: str) -> dict[str, str]:

@@ -39,7 +39,7 @@ def questions(be: Backend, n: dict[str, Any]) -> list[dict[str, Any]]:
     payload = be.result("questions")
     computed: dict[str, dict[str, Any]] = {}
     if isinstance(payload, list):
-        computed = {str(q.get("id")): q for q in payload if isinstance(q, dict)}
+        computed = {str(q.get("id") or q.get("number")): q for q in payload if isinstance(q, dict)}
     elif isinstance(payload, dict):
         items = payload.get("questions", payload)
         if isinstance(items, list):
@@ -55,7 +55,8 @@ def questions(be: Backend, n: dict[str, Any]) -> list[dict[str, Any]]:
                 "id": qid,
                 "question": q.get("question", text),
                 "verdict": q.get("verdict") or q.get("answer"),
-                "confidence": q.get("confidence"),
+                "confidence": q.get("confidence_level") or q.get("confidence"),
+                "doubts": q.get("doubts") or [],
                 "numbers": q.get("numbers") or q.get("evidence_numbers") or {},
                 "measured": _measured(qid, n),
             }
