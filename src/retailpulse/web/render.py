@@ -39,6 +39,19 @@ def _fmt_pct(value: Any, digits: int = 0) -> str:
     return f"{100 * float(value):.{digits}f}%"
 
 
+def _fmt_val(value: Any) -> str:
+    """A result value for display: floats rounded, big numbers grouped."""
+    if isinstance(value, bool) or value is None:
+        return "—" if value is None else ("yes" if value else "no")
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.0f}"
+    return str(value)
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
@@ -46,6 +59,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["dt"] = _fmt_dt
     env.filters["num"] = _fmt_num
     env.filters["pct"] = _fmt_pct
+    env.filters["val"] = _fmt_val
     return templates
 
 
