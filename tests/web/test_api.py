@@ -131,8 +131,22 @@ def test_voice_results_fill_the_overview_and_alerts(app, as_user) -> None:  # ty
         assert "Mostly, not on delivery" in html and "few surveys in Surabaya" in html
         assert "+12" in html and "confidence: high" in html
         assert "delivery" in c.get("/alerts").text
+        db.save_result(
+            "voc.needs",
+            {},
+            {
+                "unmet_total": 7,
+                "unmet_by_aspect": [
+                    {"aspect": "delivery", "unmet": 5},
+                    {"aspect": "price", "unmet": 2},
+                ],
+            },
+        )
+        html = c.get("/understand").text
+        assert "unmet by aspect" in html and "unmet total" in html
         qs = c.get("/api/v1/questions").json()["data"]
         assert qs[2]["verdict"] == "Mostly, not on delivery"
     finally:
         db.save_result("voc.questions", {}, None)
         db.save_result("voc.alerts", {}, None)
+        db.save_result("voc.needs", {}, None)
