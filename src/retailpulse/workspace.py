@@ -33,7 +33,12 @@ from retailpulse.store import tables
 from retailpulse.store.database import Database
 
 #: The steps ``Workspace.refresh`` runs, in order (method names).
-PIPELINE: tuple[str, ...] = ("enrich_messages", "understand_customers", "understand_voice")
+PIPELINE: tuple[str, ...] = (
+    "enrich_messages",
+    "understand_identities",
+    "understand_customers",
+    "understand_voice",
+)
 
 
 class Workspace:
@@ -208,6 +213,14 @@ class Workspace:
     def segments(self, as_of: str | None = None) -> dict[str, Any]:
         """Segments, CLV fit and loyalty per segment (stored as 'customers.segments')."""
         return wc.segments(self, as_of)
+
+    def link_identities(self, actor: str = "system") -> dict[str, int]:
+        """Link authors to customers from evidence; keep links, audit and suggestions."""
+        return wc.link_identities(self, actor)
+
+    def understand_identities(self) -> str:
+        """Pipeline step: evidence-based identity links."""
+        return wc.understand_identities(self)
 
     def understand_customers(self) -> str:
         """Pipeline step: segments, CLV and loyalty."""

@@ -129,3 +129,67 @@ def understand_customers(rp: Workspace) -> str:
     clv = "CLV fitted" if fitted else f"CLV not fitted ({payload['clv']['error']})"
     n, k = payload["customers"], len(payload["segments"])
     return f"customers: {n:,} scored into {k} segments; {clv}"
+
+
+def link_identities(rp: Workspace, actor: str = "system") -> dict[str, int]:
+    """Link social authors to customers from the evidence in the store (order numbers and
+    keyed-hash emails/phones quoted in DMs), keep the new links in ``identities`` (evidence in
+    ``raw``), every change in the audit log and the fuzzy suggestions as the result
+    ``identity.suggestions`` for a person to confirm."""
+    import json
+
+    from retailpulse.schema import IDENTITIES
+    from retailpulse.store.upsert import upsert_frame
+    from retailpulse.understand.identity import link_identities as find_links
+
+    existing = rp.frame("identities")
+    links, suggestions, audit = find_links(
+        rp.frame("messages"),
+        rp.frame("customers"),
+        identities=existing,
+        transactions=rp.frame("transactions"),
+        consents=_optional(rp, "consents"),
+        stores=_optional(rp, "stores"),
+        hash_key=rp.secret,
+        actor=actor,
+    )
+    keys = ["platform", "author_id", "customer_id"]
+    new = links.join(existing.select(keys), on=keys, how="anti")
+    if new.height:
+        frame = new.select(
+            "customer_id",
+            "platform",
+            "author_id",
+            "method",
+            "consent",
+            pl.col("linked_at").cast(pl.Datetime("us", "UTC")),
+            pl.col("evidence")
+            .map_elements(
+                lambda e: json.dumps({"evidence": e}, ensure_ascii=False), return_dtype=pl.Utf8
+            )
+            .alias("raw"),
+        )
+        upsert_frame(rp.db, IDENTITIES, frame)
+        fresh = audit.join(new.select(keys), on=keys, how="semi")
+        for event in fresh.iter_rows(named=True):
+            rp.db.audit(
+                str(event["actor"]),
+                f"identity.{event['action']}",
+                str(event["customer_id"]),
+                platform=event["platform"],
+                author_id=event["author_id"],
+                method=event["method"],
+                evidence=event["evidence"],
+            )
+    rp.save_result("identity.suggestions", {"actor": actor}, _rows(suggestions))
+    rp._cache.clear()
+    return {"linked": new.height, "suggestions": suggestions.height}
+
+
+def understand_identities(rp: Workspace) -> str:
+    """Pipeline step: evidence-based identity links."""
+    found = link_identities(rp)
+    return (
+        f"identities: {found['linked']:,} new links from evidence, "
+        f"{found['suggestions']:,} suggestions to confirm"
+    )

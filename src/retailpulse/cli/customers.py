@@ -21,7 +21,7 @@ from retailpulse.cli.options import (
     open_workspace,
     print_json,
 )
-from retailpulse.errors import FileFormatError, InputError, ModelError, NotFoundError
+from retailpulse.errors import FileFormatError, InputError, ModelError
 from retailpulse.understand.clv import (
     BetaGeo,
     GammaGamma,
@@ -32,9 +32,6 @@ from retailpulse.understand.clv import (
     predict,
     rfm_summary,
 )
-from retailpulse.understand.loyalty import INDEX_WEIGHTS, loyalty_by_segment, loyalty_measures
-from retailpulse.understand.profiles import customer_360
-from retailpulse.understand.segments import rfm_scores, segment_rules, segment_sizes
 
 console = Console(stderr=True)
 MODELS = {"bg": BetaGeo, "mbg": ModifiedBetaGeo, "pareto": ParetoNBD}
@@ -297,23 +294,6 @@ def clv(
         click.echo(f"Saved the model to {save}")
 
 
-def _predictions(tx: pl.DataFrame) -> tuple[pl.DataFrame | None, dict[str, Any]]:
-    """CLV and P(alive) per customer from the store's transactions, or None with the reason."""
-    try:
-        summary = rfm_summary(tx, "customer_id", "created_at", "total", nonpositive="drop")
-        bg, gg = BetaGeo().fit(summary), GammaGamma().fit(summary)
-    except (InputError, ModelError) as exc:
-        return None, {"error": exc.message}
-    pred = predict(bg, summary, horizon=30, spend_model=gg, months=12, freq="D")
-    info = {"purchase_model": bg.summary_dict(), "spend_model": gg.summary_dict()}
-    return pred.select("customer_id", "clv", "p_alive", "expected_purchases"), info
-
-
-def _optional(rp: Any, kind: str) -> pl.DataFrame | None:
-    frame: pl.DataFrame = rp.frame(kind)
-    return frame if frame.height else None
-
-
 @click.command()
 @click.option(
     "--as-of", default=None, help="Score customers as of this date (default: last purchase)."
@@ -328,36 +308,10 @@ def customers(as_of: str | None, db_url: str | None, as_json: bool) -> None:
     """
     rp = open_workspace(db_url)
     with _spinner(as_json) as bar:
-        task = bar.add_task("loading", total=None)
-        tx = rp.frame("transactions")
-        if tx.height == 0:
-            raise InputError(
-                "There are no transactions yet. Import some with "
-                "`retailpulse import transactions FILE`."
-            )
-        bar.update(task, description="segments")
-        scores = rfm_scores(tx, as_of=as_of)
-        sizes = segment_sizes(scores)
-        bar.update(task, description="lifetime value")
-        pred, model_info = _predictions(tx)
-        bar.update(task, description="loyalty")
-        measures = loyalty_measures(
-            tx,
-            surveys=_optional(rp, "surveys"),
-            messages=rp.messages(),
-            clv=pred,
-            campaigns=_optional(rp, "campaigns"),
-        )
-        by_seg = loyalty_by_segment(measures, scores)
-    table = sizes.join(by_seg.drop("customers"), on="segment", how="left")
-    payload = {
-        "segments": _rows(table),
-        "rules": _rows(segment_rules()),
-        "index_weights": INDEX_WEIGHTS,
-        "clv": model_info,
-        "customers": scores.height,
-    }
-    rp.save_result("customers.segments", {"as_of": as_of}, payload)
+        bar.add_task("segments, lifetime value, loyalty", total=None)
+        payload = rp.segments(as_of)
+    table = pl.DataFrame(payload["segments"], infer_schema_length=None)
+    model_info = payload["clv"]
     if as_json:
         print_json(payload)
         return
@@ -373,7 +327,7 @@ def customers(as_of: str | None, db_url: str | None, as_json: bool) -> None:
         pl.col("loyalty_index").alias("loyalty"),
         pl.col("nps").alias("NPS"),
     )
-    Console().print(_table(f"Segments of {scores.height:,} customers", show))
+    Console().print(_table(f"Segments of {payload['customers']:,} customers", show))
     if "error" in model_info:
         click.echo(f"CLV not available: {model_info['error']}")
 
@@ -387,32 +341,10 @@ def customer(customer_id: str, db_url: str | None, as_json: bool) -> None:
     """The 360 view of one customer: identity, handles, purchases, CLV, segment, messages,
     surveys and the five loyalty measures."""
     rp = open_workspace(db_url)
-    people = rp.frame("customers")
-    if customer_id not in set(people["customer_id"].to_list()):
-        raise NotFoundError(
-            f"No customer '{customer_id}'. List customers with `retailpulse export customers`."
-        )
     with _spinner(as_json) as bar:
         bar.add_task("building the 360 view", total=None)
-        tx = rp.frame("transactions")
+        row = {k: _clean(v) for k, v in rp.customer(customer_id).items()}
         msgs = rp.messages()
-        pred, _ = _predictions(tx) if tx.height else (None, {})
-        view = customer_360(
-            people.drop(
-                [c for c in ("email", "phone", "email_hash", "phone_hash") if c in people.columns]
-            ),
-            transactions=tx,
-            links=_optional(rp, "identities"),
-            messages=msgs,
-            surveys=_optional(rp, "surveys"),
-            consents=_optional(rp, "consents"),
-            predictions=pred,
-            campaigns=_optional(rp, "campaigns"),
-        )
-    row = {
-        k: _clean(v)
-        for k, v in view.filter(pl.col("customer_id") == customer_id).row(0, named=True).items()
-    }
     recent = (
         msgs.filter(pl.col("customer_id") == customer_id)
         .sort("created_at", descending=True)

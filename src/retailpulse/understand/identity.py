@@ -326,8 +326,15 @@ def _fuzzy(
         norm, low = _norm_name(name), text.lower()
         candidates = sorted({i for tok in norm.split() for i in by_token.get(tok, [])})
         for cid, cname, city in (people[i] for i in candidates):
-            score = SequenceMatcher(None, norm, cname).ratio()
-            if score >= NAME_SIMILARITY and city in low:
+            if city not in low:  # the cheap test first
+                continue
+            matcher = SequenceMatcher(None, norm, cname)
+            if matcher.real_quick_ratio() < NAME_SIMILARITY:  # upper bounds of ratio()
+                continue
+            if matcher.quick_ratio() < NAME_SIMILARITY:
+                continue
+            score = matcher.ratio()
+            if score >= NAME_SIMILARITY:
                 out.append(
                     {
                         "customer_id": cid,
