@@ -14,7 +14,7 @@ import click
 from retailpulse import __version__
 
 #: Modules whose ``register(group)`` adds commands to the ``retailpulse`` group.
-COMMAND_MODULES: tuple[str, ...] = ("data", "demo", "enrich", "customers", "voc")
+COMMAND_MODULES: tuple[str, ...] = ("data", "demo", "enrich", "customers", "voc", "web")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -117,3 +117,7 @@ audit_log = sa.Table(
 def table_for(kind: str) -> sa.Table:
     """The table of a canonical record kind."""
     return TABLES[kind]
+
+
+# Tables of other areas register themselves on ``metadata`` (imported last on purpose).
+from retailpulse.store import auth_tables, engage_tables  # noqa: E402, F401
