@@ -324,7 +324,8 @@ def main() -> None:
             f"in {time.perf_counter() - t0:.0f} s"
         )
     import retailpulse
-    from retailpulse.web import auth, inbox_store
+    from retailpulse.engage import inbox_store
+    from retailpulse.web import auth
 
     ws = retailpulse.open(url)
     t0 = time.perf_counter()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: chromium for the browser tests.
+# Debian packages the test suite needs: chromium (and CJK/emoji fonts) for the browser tests.
 # Installs only what is missing; needs root (CI runs as root) or sudo.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Fonts so Chinese and emoji render in the browser tests' screenshots.
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

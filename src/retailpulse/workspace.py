@@ -38,6 +38,7 @@ PIPELINE: tuple[str, ...] = (
     "understand_identities",
     "understand_customers",
     "understand_voice",
+    "sync_inbox",
 )
 
 
@@ -221,6 +222,14 @@ class Workspace:
     def understand_identities(self) -> str:
         """Pipeline step: evidence-based identity links."""
         return wc.understand_identities(self)
+
+    def customer_values(self) -> pl.DataFrame:
+        """customer_id, clv, tier, p_alive, segment (stored as 'customer_values')."""
+        return wc.customer_values(self)
+
+    def sync_inbox(self) -> str:
+        """Pipeline step: inbox conversations from the messages that need an answer."""
+        return wc.sync_inbox(self)
 
     def understand_customers(self) -> str:
         """Pipeline step: segments, CLV and loyalty."""

@@ -119,7 +119,18 @@ def segments(rp: Workspace, as_of: str | None = None) -> dict[str, Any]:
         "customers": scores.height,
     }
     rp.save_result("customers.segments", {"as_of": as_of}, payload)
+    customer_values(rp)
     return payload
+
+
+def customer_values(rp: Workspace) -> pl.DataFrame:
+    """customer_id, clv, tier, p_alive, segment: what the inbox ranks customers by; stored as
+    the result ``customer_values``."""
+    view = customer360(rp)
+    cols = [c for c in ("customer_id", "clv", "tier", "p_alive", "segment") if c in view.columns]
+    values = view.select(cols)
+    rp.save_result("customer_values", {}, _rows(values))
+    return values
 
 
 def understand_customers(rp: Workspace) -> str:
@@ -193,3 +204,15 @@ def understand_identities(rp: Workspace) -> str:
         f"identities: {found['linked']:,} new links from evidence, "
         f"{found['suggestions']:,} suggestions to confirm"
     )
+
+
+def sync_inbox(rp: Workspace) -> str:
+    """Pipeline step: turn inbound messages that need an answer into inbox conversations,
+    ranked with the customers' value."""
+    from retailpulse.engage import inbox_store
+    from retailpulse.engage.inbox import rank_customer_values
+
+    values = rank_customer_values(customer_values(rp)) if rp.frame("customers").height else None
+    counts = inbox_store.sync(rp.db, customer_values=values)
+    rp.db.audit("system", "inbox.sync", None, **counts)
+    return f"inbox: {counts['created']:,} new and {counts['updated']:,} updated conversations"

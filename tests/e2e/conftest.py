@@ -14,7 +14,7 @@ import uvicorn
 
 import retailpulse
 from _web_seed import seed, settings
-from retailpulse.web import inbox_store
+from retailpulse.engage import inbox_store
 from retailpulse.web.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 import retailpulse
 from _web_seed import PASSWORD, seed, settings
-from retailpulse.web import inbox_store
+from retailpulse.engage import inbox_store
 from retailpulse.web.app import create_app
 
 

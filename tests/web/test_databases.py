@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 
 import retailpulse
 from _web_seed import PASSWORD, seed, settings
-from retailpulse.web import auth, inbox_store
+from retailpulse.engage import inbox_store
+from retailpulse.web import auth
 from retailpulse.web.app import create_app
 
 

@@ -23,17 +23,13 @@ def serve_workspace(
     the demo admin and print how to sign in."""
     import uvicorn
 
-    from retailpulse.web import auth, inbox_store
+    from retailpulse.web import auth
     from retailpulse.web.app import create_app
-    from retailpulse.web.backend import Backend
 
     host = host or ws.settings.host
     port = port or ws.settings.port
     url = f"http://{host}:{port}"
     if demo:
-        values = Backend(ws.db, ws.settings, ws).customer_values()
-        counts = inbox_store.sync(ws.db, customer_values=values)
-        click.echo(f"Inbox: {counts['created'] + counts['updated']:,} conversations.")
         password = auth.ensure_demo_admin(ws.db)
         click.echo(f"Sign in at {url}/login as 'demo' with the password: {password}")
     elif not auth.list_users(ws.db):
@@ -175,7 +171,7 @@ def inbox_sync(days: float, window_hours: float, db_url: str | None, as_json: bo
     """Turn inbound messages that need an answer into inbox conversations."""
     from rich.console import Console
 
-    from retailpulse.web import inbox_store
+    from retailpulse.engage import inbox_store
     from retailpulse.web.backend import Backend
 
     ws = open_workspace(db_url)

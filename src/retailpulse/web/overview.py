@@ -12,11 +12,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from retailpulse.engage import inbox_store
 from retailpulse.engage.sla import SlaPolicy
 from retailpulse.store.database import Database
 from retailpulse.store.engage_tables import conversations
 from retailpulse.store.tables import TABLES, message_enrichment
-from retailpulse.web import inbox_store
 from retailpulse.web.queries import ASPECTS, latest_message_at
 
 M = TABLES["messages"]

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from retailpulse.engage import inbox_store
 from retailpulse.store.database import utcnow
-from retailpulse.web import inbox_store
 from retailpulse.web.auth import User
 from retailpulse.web.backend import Backend, missing
 from retailpulse.web.deps import AlertsUser, backend, csrf_protect

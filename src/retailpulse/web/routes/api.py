@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from retailpulse.engage import inbox_store
 from retailpulse.engage.inbox import explain
-from retailpulse.web import auth, inbox_store, queries
+from retailpulse.web import auth, queries
 from retailpulse.web.backend import missing
 from retailpulse.web.deps import (
     AccountUser,

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from retailpulse.engage import inbox_store
 from retailpulse.engage.inbox import explain
 from retailpulse.engage.replies import suggest
 from retailpulse.errors import InputError
 from retailpulse.store.database import utcnow
-from retailpulse.web import auth, charts, inbox_store, queries
+from retailpulse.web import auth, charts, queries
 from retailpulse.web.auth import User
 from retailpulse.web.backend import Backend
 from retailpulse.web.deps import InboxActor, InboxUser, backend, csrf_protect

@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from retailpulse.web import charts, inbox_store
+from retailpulse.engage import inbox_store
+from retailpulse.web import charts
 from retailpulse.web import overview as numbers
 from retailpulse.web.backend import Backend, missing
 from retailpulse.web.deps import OverviewUser, backend, csrf_protect

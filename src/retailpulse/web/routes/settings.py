@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from retailpulse.engage import inbox_store
 from retailpulse.engage.sla import SlaPolicy
 from retailpulse.errors import InputError
 from retailpulse.settings import SETTINGS
@@ -16,7 +17,7 @@ from retailpulse.store.auth_tables import ROLES
 from retailpulse.store.database import Database
 from retailpulse.store.engage_tables import conversations
 from retailpulse.store.tables import TABLES, audit_log
-from retailpulse.web import auth, inbox_store
+from retailpulse.web import auth
 from retailpulse.web.deps import AccountUser, SettingsUser, backend, csrf_protect
 from retailpulse.web.render import page
 

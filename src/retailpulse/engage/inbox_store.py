@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import polars as pl
 import sqlalchemy as sa
@@ -29,7 +29,6 @@ from retailpulse.store.engage_tables import (
     replies,
 )
 from retailpulse.store.tables import TABLES, message_enrichment
-from retailpulse.web.auth import User
 
 M = TABLES["messages"]
 I = TABLES["identities"]  # noqa: E741
@@ -55,6 +54,22 @@ _SYNC_COLUMNS = (
     "opened_at",
     "last_inbound_at",
 )
+
+
+class User(Protocol):
+    """Who acts on the inbox (the web app's signed-in user, the CLI's system user)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def store_scope(self) -> str | None: ...
 
 
 def sla_policy(db: Database, base_hours: float) -> SlaPolicy:
@@ -147,9 +162,7 @@ def sync(
     convs = build_conversations(frame, window_hours=window_hours)
     now = utcnow()
     if customer_values is None:
-        from retailpulse.web.queries import customer_tiers
-
-        customer_values = customer_tiers(db)
+        customer_values = _customer_tiers(db)
     if not convs.is_empty():
         static = prioritise(convs, customer_values, now=now).select("key", "static_priority")
         convs = convs.join(static, on="key", how="left")
@@ -647,3 +660,21 @@ def response_stats(db: Database, since: datetime, policy: SlaPolicy) -> dict[str
         "median_first_response_hours": None if median is None else round(median, 2),
         "sla_compliance": None if not rows else round(met / len(rows), 3),
     }
+
+
+def _customer_tiers(db: Database) -> pl.DataFrame:
+    """Tiers on record, without CLV: the values the queue falls back to."""
+    from retailpulse.store.tables import table_for
+
+    t = table_for("customers")
+    with db.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.c.customer_id, t.c.tier)).all()
+    return pl.DataFrame(
+        {
+            "customer_id": [r[0] for r in rows],
+            "tier": [r[1] for r in rows],
+            "clv": [None] * len(rows),
+            "p_alive": [None] * len(rows),
+        },
+        schema={"customer_id": pl.Utf8, "tier": pl.Utf8, "clv": pl.Float64, "p_alive": pl.Float64},
+    )

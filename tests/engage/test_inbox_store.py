@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from retailpulse.engage import inbox_store
 from retailpulse.store.engage_tables import conversations
-from retailpulse.web import inbox_store
 
 
 def test_sync_keeps_peoples_work(app, as_user) -> None:  # type: ignore[no-untyped-def]
