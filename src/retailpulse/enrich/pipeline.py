@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.language import detect
-from retailpulse.enrich.lexicon import SURPRISE_CUES, cue_pattern
+from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, SURPRISE_CUES, cue_pattern
 from retailpulse.enrich.model import LinearModel, sigmoid, softmax
 from retailpulse.enrich.scoring import Scores, score
 from retailpulse.enrich.spam import spam_flags
@@ -34,6 +34,10 @@ ACCURATE_UNAVAILABLE = (
     "class of CPU, 500 times below the 2,000/s target (docs/adr/0002-enrichment-tier.md). Use "
     "--tier fast (setting enrich_tier=fast)."
 )
+
+#: Added to the negative (positive) sentiment score of a message with a complaint (praise)
+#: cue; chosen on the shared *train* files (see the model card).
+CUE_SHIFT = 1.0
 
 _TYPES: dict[str, pa.DataType] = {
     "p_negative": pa.float64(),
@@ -86,7 +90,13 @@ def _sentiment(
     model: LinearModel, s: Scores, language: list[str], normalised: pl.Series, empty: np.ndarray
 ) -> tuple[list[str], npt.NDArray[np.float32]]:
     h = model.head("sentiment")
-    p = softmax(s.message[:, h.start : h.stop])
+    z = s.message[:, h.start : h.stop].copy()
+    if CUE_SHIFT:
+        # complaint cues raise the negative score, praise cues the positive one
+        cues = cue_matrix(normalised, {k: INTENT_CUES[k] for k in ("complaint", "praise")})
+        z[:, 0] += CUE_SHIFT * cues[:, 0]
+        z[:, 2] += CUE_SHIFT * cues[:, 1]
+    p = softmax(z)
     english = np.array([lang == "en" for lang in language], dtype=bool)
     if english.any():
         # sentiment needs evidence: an English message without an opinion word or an emoji is
@@ -131,15 +141,77 @@ def _thresholds(head_thresholds: list[float], n: int) -> npt.NDArray[np.float32]
     return np.asarray(head_thresholds if len(head_thresholds) == n else [0.5] * n, np.float32)
 
 
-def _intents(model: LinearModel, s: Scores) -> list[str]:
+#: A negator and the word it negates (Latin) or the next one or two Han characters (不错,
+#: "not bad", is protected first); removed before praise cues are looked for.
+_NEGATED = (
+    r"\b(?:tidak|belum|bukan|kurang|not|never|no|don't|didn't|isn't|wasn't|doesn't|aren't|"
+    r"won't|can't)\s+(?:terlalu\s+|begitu\s+|very\s+|so\s+|too\s+)?\S+|"
+    r"(?:不|没有?)(?:太|很|怎么|是很|是)?\p{Han}{1,2}"
+)
+#: Negated complaint words ("tidak kecewa", "not disappointed", 没有让我失望).
+_NEGATED_COMPLAINT = (
+    r"\b(?:tidak|bukan|not|never|no|nothing)\s+(?:\S+\s+)?(?:kecewa|disappointed|"
+    r"disappointing|menyesal|nyesel|bad|terrible|to complain)\b|没有?让\p{Han}?失望|不失望"
+)
+
+
+def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArray[np.bool_]:
+    """(n_texts, n_labels): does each normalised text contain a cue of each label.
+
+    The opinion marks ``lexpos``/``lexneg`` of normalisation and the Indonesian suffix *nya*
+    (``harganya``, ``harga nya``) are ignored; praise cues do not count after a negator
+    (``tidak suka``, 不喜欢) and complaint cues not in a negated complaint (``tidak kecewa``).
+    """
+    bare = texts.str.replace_all(r" lex(?:pos|neg)\b", "").str.replace_all(r"(\w) ?nya\b", "$1")
+    frame = pl.DataFrame({"t": bare})
+    exprs = []
+    for k, c in cues.items():
+        col = pl.col("t")
+        if k == "praise":
+            col = col.str.replace_all("不错", "很好").str.replace_all(_NEGATED, " ")
+        elif k == "complaint":
+            col = col.str.replace_all(_NEGATED_COMPLAINT, " ")
+        exprs.append(col.str.contains(cue_pattern(c)).alias(k))
+    out: npt.NDArray[np.bool_] = (
+        frame.select(exprs).to_numpy().astype(bool).reshape(len(texts), len(cues))
+    )
+    return out
+
+
+def _intents(
+    model: LinearModel, s: Scores, normalised: pl.Series, sentiment: npt.NDArray[np.int64]
+) -> list[str]:
+    """Head above its threshold, or a cue of the label (a praise cue does not count in a
+    negative message, a complaint cue not in a positive one)."""
     h = model.head("intent")
     p = sigmoid(s.message[:, h.start : h.stop])
-    return _multi_label(h.labels, p >= _thresholds(h.thresholds, len(h.labels)))
+    present = p >= _thresholds(h.thresholds, len(h.labels))
+    cues = cue_matrix(normalised, {k: INTENT_CUES[k] for k in h.labels if k in INTENT_CUES})
+    names = [k for k in h.labels if k in INTENT_CUES]
+    for j, name in enumerate(names):
+        hit = cues[:, j]
+        if name == "praise":
+            hit = hit & (sentiment != 0)
+        elif name == "complaint":
+            hit = hit & (sentiment != 2)
+        present[:, h.labels.index(name)] |= hit
+    return _multi_label(h.labels, present)
 
 
-def _aspects(model: LinearModel, s: Scores, n: int) -> list[str]:
+def _aspects(
+    model: LinearModel, s: Scores, n: int, sentiment: npt.NDArray[np.int64]
+) -> list[str]:
     sent = model.head("sentiment")
-    pol = np.array(sent.labels, dtype=object)[s.clause[:, sent.start : sent.stop].argmax(axis=1)]
+    clause_sent = s.clause[:, sent.start : sent.stop].argmax(axis=1)
+    ctext = pl.Series(s.clause_text, dtype=pl.String)
+    # an aspect takes its message's polarity when the message is not neutral, else its clause's;
+    # a clause with a complaint cue is negative
+    complaint = cue_matrix(ctext, {"complaint": INTENT_CUES["complaint"]})[:, 0]
+    msg_sent = sentiment[s.clause_rows]
+    clause_sent = np.where(msg_sent != 1, msg_sent, clause_sent)
+    clause_sent[complaint] = 0
+    pol = np.array(sent.labels, dtype=object)[clause_sent]
+    aspect_cues = cue_matrix(ctext, ASPECT_CUES)
     found_rows: list[np.ndarray] = []
     found_names: list[np.ndarray] = []
     found_pol: list[np.ndarray] = []
@@ -152,6 +224,10 @@ def _aspects(model: LinearModel, s: Scores, n: int) -> list[str]:
         # a prototype's score is its similarity to the examples; other heads are logits
         prob = z - model.bias[h.start : h.stop] if h.kind == "prototype" else sigmoid(z)
         present = prob >= _thresholds(h.thresholds, len(h.labels))
+        if h.name == "aspect":
+            for j, name in enumerate(h.labels):
+                if name in ASPECT_CUES:
+                    present[:, j] |= aspect_cues[:, list(ASPECT_CUES).index(name)]
         ci, cj = np.nonzero(present)
         found_rows.append(s.clause_rows[ci])
         found_names.append(np.array(h.labels, dtype=object)[cj])
@@ -221,8 +297,10 @@ def enrich_texts(
         if "language" in wanted:
             cols["language"] = pl.Series(language, dtype=pl.String)
             cols["script"] = pl.Series(script, dtype=pl.String)
-    if s is not None and {"sentiment", "emotion"} & set(wanted):
+    sentiment = np.ones(n, dtype=np.int64)
+    if s is not None and {"sentiment", "emotion", "intents", "aspects"} & set(wanted):
         labels, p = _sentiment(m, s, language, normalised, empty)
+        sentiment = p.argmax(axis=1)
         if "sentiment" in wanted:
             cols["sentiment"] = pl.Series(labels, dtype=pl.String)
             cols["p_negative"] = pl.Series(p[:, 0].astype(np.float64))
@@ -231,10 +309,10 @@ def enrich_texts(
         if "emotion" in wanted:
             cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
     if s is not None and "intents" in wanted:
-        intents = _intents(m, s)
+        intents = _intents(m, s, normalised, sentiment)
         cols["intents"] = pl.Series([("" if e else v) for v, e in zip(intents, empty, strict=True)])
     if s is not None and "aspects" in wanted:
-        aspects = _aspects(m, s, n)
+        aspects = _aspects(m, s, n, sentiment)
         cols["aspects"] = pl.Series([("" if e else v) for v, e in zip(aspects, empty, strict=True)])
     if "entities" in wanted:
         if catalog is None or catalog.is_empty:
