@@ -179,28 +179,38 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
 
 
 def _intents(
-    model: LinearModel, s: Scores, normalised: pl.Series, sentiment: npt.NDArray[np.int64]
+    model: LinearModel,
+    s: Scores,
+    normalised: pl.Series,
+    sentiment: npt.NDArray[np.int64],
+    aspects: Sequence[str],
 ) -> list[str]:
-    """Head above its threshold, or a cue of the label (a praise cue does not count in a
-    negative message, a complaint cue not in a positive one)."""
+    """Head above its threshold, or a cue of the label; a negative message with a negative
+    aspect is a complaint, a positive one with a positive aspect praise; praise is never
+    found in a negative message, nor a complaint in a positive one."""
     h = model.head("intent")
     p = sigmoid(s.message[:, h.start : h.stop])
     present = p >= _thresholds(h.thresholds, len(h.labels))
+    aspect_text = pl.Series(list(aspects), dtype=pl.String)
+    if "complaint" in h.labels:
+        neg = aspect_text.str.contains(":negative").to_numpy() & (sentiment == 0)
+        present[:, h.labels.index("complaint")] |= neg
+    if "praise" in h.labels:
+        pos = aspect_text.str.contains(":positive").to_numpy() & (sentiment == 2)
+        present[:, h.labels.index("praise")] |= pos
     cues = cue_matrix(normalised, {k: INTENT_CUES[k] for k in h.labels if k in INTENT_CUES})
     names = [k for k in h.labels if k in INTENT_CUES]
     for j, name in enumerate(names):
-        hit = cues[:, j]
-        if name == "praise":
-            hit = hit & (sentiment != 0)
-        elif name == "complaint":
-            hit = hit & (sentiment != 2)
-        present[:, h.labels.index(name)] |= hit
+        present[:, h.labels.index(name)] |= cues[:, j]
+    # praise (head or cue) never in a negative message, a complaint never in a positive one
+    if "praise" in h.labels:
+        present[:, h.labels.index("praise")] &= sentiment != 0
+    if "complaint" in h.labels:
+        present[:, h.labels.index("complaint")] &= sentiment != 2
     return _multi_label(h.labels, present)
 
 
-def _aspects(
-    model: LinearModel, s: Scores, n: int, sentiment: npt.NDArray[np.int64]
-) -> list[str]:
+def _aspects(model: LinearModel, s: Scores, n: int, sentiment: npt.NDArray[np.int64]) -> list[str]:
     sent = model.head("sentiment")
     clause_sent = s.clause[:, sent.start : sent.stop].argmax(axis=1)
     ctext = pl.Series(s.clause_text, dtype=pl.String)
@@ -308,12 +318,17 @@ def enrich_texts(
             cols["p_positive"] = pl.Series(p[:, 2].astype(np.float64))
         if "emotion" in wanted:
             cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
-    if s is not None and "intents" in wanted:
-        intents = _intents(m, s, normalised, sentiment)
-        cols["intents"] = pl.Series([("" if e else v) for v, e in zip(intents, empty, strict=True)])
-    if s is not None and "aspects" in wanted:
+    if s is not None and {"intents", "aspects"} & set(wanted):
         aspects = _aspects(m, s, n, sentiment)
-        cols["aspects"] = pl.Series([("" if e else v) for v, e in zip(aspects, empty, strict=True)])
+        if "aspects" in wanted:
+            cols["aspects"] = pl.Series(
+                [("" if e else v) for v, e in zip(aspects, empty, strict=True)]
+            )
+        if "intents" in wanted:
+            intents = _intents(m, s, normalised, sentiment, aspects)
+            cols["intents"] = pl.Series(
+                [("" if e else v) for v, e in zip(intents, empty, strict=True)]
+            )
     if "entities" in wanted:
         if catalog is None or catalog.is_empty:
             catalog = Catalog()
