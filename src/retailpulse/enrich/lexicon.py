@@ -233,12 +233,13 @@ def _is_cjk(word: str) -> bool:
 
 @cache
 def cue_pattern(cues: tuple[str, ...]) -> str:
-    """One regex (Rust/Python compatible) that finds any of ``cues`` in normalised text."""
+    """One regex (Rust syntax, for Polars) that finds any of ``cues`` in normalised text."""
     latin = sorted((c for c in cues if not _is_cjk(c) and c != "?"), key=len, reverse=True)
     cjk = sorted((c for c in cues if _is_cjk(c)), key=len, reverse=True)
     parts = []
     if latin:
-        parts.append(r"\b(?:" + "|".join(re.escape(c) for c in latin) + r")\b")
+        # ASCII word boundaries keep Rust's fast DFA on non-ASCII text (cues are ASCII)
+        parts.append(r"(?-u:\b)(?:" + "|".join(re.escape(c) for c in latin) + r")(?-u:\b)")
     if cjk:
         parts.append("(?:" + "|".join(re.escape(c) for c in cjk) + ")")
     if "?" in cues:

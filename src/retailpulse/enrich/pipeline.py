@@ -87,15 +87,19 @@ def _has_opinion(normalised: pl.Series) -> npt.NDArray[np.bool_]:
 
 
 def _sentiment(
-    model: LinearModel, s: Scores, language: list[str], normalised: pl.Series, empty: np.ndarray
+    model: LinearModel,
+    s: Scores,
+    language: list[str],
+    normalised: pl.Series,
+    empty: np.ndarray,
+    cues: npt.NDArray[np.bool_],
 ) -> tuple[list[str], npt.NDArray[np.float32]]:
     h = model.head("sentiment")
     z = s.message[:, h.start : h.stop].copy()
     if CUE_SHIFT:
         # complaint cues raise the negative score, praise cues the positive one
-        cues = cue_matrix(normalised, {k: INTENT_CUES[k] for k in ("complaint", "praise")})
-        z[:, 0] += CUE_SHIFT * cues[:, 0]
-        z[:, 2] += CUE_SHIFT * cues[:, 1]
+        z[:, 0] += CUE_SHIFT * cues[:, CUE_LABELS.index("complaint")]
+        z[:, 2] += CUE_SHIFT * cues[:, CUE_LABELS.index("praise")]
     p = softmax(z)
     english = np.array([lang == "en" for lang in language], dtype=bool)
     if english.any():
@@ -155,6 +159,21 @@ _NEGATED_COMPLAINT = (
 )
 
 
+#: Labels of :func:`cue_matrix` as computed once per batch (intents, then aspects).
+CUE_LABELS = (*INTENT_CUES, *ASPECT_CUES)
+
+
+def batch_cues(s: Scores, n: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Cue matrices (:data:`CUE_LABELS`) of every clause and of every message (a message has
+    a cue when one of its clauses has it)."""
+    clause = cue_matrix(pl.Series(s.clause_text, dtype=pl.String), {**INTENT_CUES, **ASPECT_CUES})
+    if not len(clause):
+        return clause, np.zeros((n, len(CUE_LABELS)), dtype=bool)
+    starts = np.flatnonzero(np.r_[True, s.clause_rows[1:] != s.clause_rows[:-1]])
+    message = np.maximum.reduceat(clause, starts, axis=0)
+    return clause, message
+
+
 def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArray[np.bool_]:
     """(n_texts, n_labels): does each normalised text contain a cue of each label.
 
@@ -162,7 +181,9 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
     (``harganya``, ``harga nya``) are ignored; praise cues do not count after a negator
     (``tidak suka``, 不喜欢) and complaint cues not in a negated complaint (``tidak kecewa``).
     """
-    bare = texts.str.replace_all(r" lex(?:pos|neg)\b", "").str.replace_all(r"(\w) ?nya\b", "$1")
+    bare = texts.str.replace_all(r" lex(?:pos|neg)\b", "").str.replace_all(
+        r"(\w{3})nya\b| nya\b", "$1"
+    )
     frame = pl.DataFrame({"t": bare})
     exprs = []
     for k, c in cues.items():
@@ -181,7 +202,7 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
 def _intents(
     model: LinearModel,
     s: Scores,
-    normalised: pl.Series,
+    cues: npt.NDArray[np.bool_],
     sentiment: npt.NDArray[np.int64],
     aspects: Sequence[str],
 ) -> list[str]:
@@ -198,10 +219,9 @@ def _intents(
     if "praise" in h.labels:
         pos = aspect_text.str.contains(":positive").to_numpy() & (sentiment == 2)
         present[:, h.labels.index("praise")] |= pos
-    cues = cue_matrix(normalised, {k: INTENT_CUES[k] for k in h.labels if k in INTENT_CUES})
-    names = [k for k in h.labels if k in INTENT_CUES]
-    for j, name in enumerate(names):
-        present[:, h.labels.index(name)] |= cues[:, j]
+    for name in h.labels:
+        if name in INTENT_CUES:
+            present[:, h.labels.index(name)] |= cues[:, CUE_LABELS.index(name)]
     # praise (head or cue) never in a negative message, a complaint never in a positive one
     if "praise" in h.labels:
         present[:, h.labels.index("praise")] &= sentiment != 0
@@ -210,18 +230,22 @@ def _intents(
     return _multi_label(h.labels, present)
 
 
-def _aspects(model: LinearModel, s: Scores, n: int, sentiment: npt.NDArray[np.int64]) -> list[str]:
+def _aspects(
+    model: LinearModel,
+    s: Scores,
+    n: int,
+    sentiment: npt.NDArray[np.int64],
+    cues: npt.NDArray[np.bool_],
+) -> list[str]:
     sent = model.head("sentiment")
     clause_sent = s.clause[:, sent.start : sent.stop].argmax(axis=1)
-    ctext = pl.Series(s.clause_text, dtype=pl.String)
     # an aspect takes its message's polarity when the message is not neutral, else its clause's;
     # a clause with a complaint cue is negative
-    complaint = cue_matrix(ctext, {"complaint": INTENT_CUES["complaint"]})[:, 0]
+    complaint = cues[:, CUE_LABELS.index("complaint")]
     msg_sent = sentiment[s.clause_rows]
     clause_sent = np.where(msg_sent != 1, msg_sent, clause_sent)
     clause_sent[complaint] = 0
     pol = np.array(sent.labels, dtype=object)[clause_sent]
-    aspect_cues = cue_matrix(ctext, ASPECT_CUES)
     found_rows: list[np.ndarray] = []
     found_names: list[np.ndarray] = []
     found_pol: list[np.ndarray] = []
@@ -237,7 +261,7 @@ def _aspects(model: LinearModel, s: Scores, n: int, sentiment: npt.NDArray[np.in
         if h.name == "aspect":
             for j, name in enumerate(h.labels):
                 if name in ASPECT_CUES:
-                    present[:, j] |= aspect_cues[:, list(ASPECT_CUES).index(name)]
+                    present[:, j] |= cues[:, CUE_LABELS.index(name)]
         ci, cj = np.nonzero(present)
         found_rows.append(s.clause_rows[ci])
         found_names.append(np.array(h.labels, dtype=object)[cj])
@@ -309,7 +333,8 @@ def enrich_texts(
             cols["script"] = pl.Series(script, dtype=pl.String)
     sentiment = np.ones(n, dtype=np.int64)
     if s is not None and {"sentiment", "emotion", "intents", "aspects"} & set(wanted):
-        labels, p = _sentiment(m, s, language, normalised, empty)
+        clause_cues, message_cues = batch_cues(s, n)
+        labels, p = _sentiment(m, s, language, normalised, empty, message_cues)
         sentiment = p.argmax(axis=1)
         if "sentiment" in wanted:
             cols["sentiment"] = pl.Series(labels, dtype=pl.String)
@@ -319,13 +344,13 @@ def enrich_texts(
         if "emotion" in wanted:
             cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
     if s is not None and {"intents", "aspects"} & set(wanted):
-        aspects = _aspects(m, s, n, sentiment)
+        aspects = _aspects(m, s, n, sentiment, clause_cues)
         if "aspects" in wanted:
             cols["aspects"] = pl.Series(
                 [("" if e else v) for v, e in zip(aspects, empty, strict=True)]
             )
         if "intents" in wanted:
-            intents = _intents(m, s, normalised, sentiment, aspects)
+            intents = _intents(m, s, message_cues, sentiment, aspects)
             cols["intents"] = pl.Series(
                 [("" if e else v) for v, e in zip(intents, empty, strict=True)]
             )

@@ -20,7 +20,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from retailpulse.enrich.features import DEFAULT_BITS
-from retailpulse.enrich.lexicon import ASPECT_CUES, ASPECTS, INTENT_CUES, INTENTS, cue_pattern
+from retailpulse.enrich.lexicon import ASPECT_CUES, ASPECTS, INTENT_CUES, INTENTS
 from retailpulse.enrich.model import LinearModel, empty_model
 from retailpulse.enrich.scoring import clause_matrix, message_matrix
 from retailpulse.enrich.text import normalise
@@ -183,11 +183,11 @@ def _fit_sigmoids(
 
 
 def silver_labels(normalised: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArray[np.bool_]:
-    """(n_texts, n_labels) matrix: does the normalised text contain a cue of each label."""
-    frame = pl.DataFrame({"t": normalised})
-    cols = [pl.col("t").str.contains(cue_pattern(c)).alias(k) for k, c in cues.items()]
-    out: npt.NDArray[np.bool_] = frame.select(cols).to_numpy().astype(bool)
-    return out
+    """(n_texts, n_labels) matrix: does the normalised text contain a cue of each label (the
+    same negation-aware matching as at prediction time)."""
+    from retailpulse.enrich.pipeline import cue_matrix
+
+    return cue_matrix(normalised, cues)
 
 
 def _thresholds(
