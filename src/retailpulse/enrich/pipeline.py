@@ -35,6 +35,10 @@ ACCURATE_UNAVAILABLE = (
     "--tier fast (setting enrich_tier=fast)."
 )
 
+#: Version of the rules around the heads (cue lexicons, polarity and intent rules); part of
+#: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
+RULES_VERSION = 2
+
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
 #: cue; chosen on the shared *train* files (see the model card).
 CUE_SHIFT = 1.0
