@@ -19,6 +19,7 @@ import numpy.typing as npt
 import polars as pl
 import scipy.sparse as sp
 
+from retailpulse.enrich.cues import cue_matrix
 from retailpulse.enrich.features import DEFAULT_BITS
 from retailpulse.enrich.lexicon import ASPECT_CUES, ASPECTS, INTENT_CUES, INTENTS
 from retailpulse.enrich.model import LinearModel, empty_model
@@ -185,8 +186,6 @@ def _fit_sigmoids(
 def silver_labels(normalised: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArray[np.bool_]:
     """(n_texts, n_labels) matrix: does the normalised text contain a cue of each label (the
     same negation-aware matching as at prediction time)."""
-    from retailpulse.enrich.pipeline import cue_matrix
-
     return cue_matrix(normalised, cues)
 
 
