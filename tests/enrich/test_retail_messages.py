@@ -14,6 +14,7 @@ DATA = Path(__file__).parent / "data"
 
 LATE_PARCEL = [
     "My parcel is a week late and still has not arrived. Very disappointed.",
+    "My parcel is 5 days late, still not here!",
     "Paket aku udah seminggu belum nyampe, kecewa bgt.",
     "Pesanan saya telat 3 hari, kurirnya gak jelas.",
     "我的快递一个星期了还没到，太失望了。",

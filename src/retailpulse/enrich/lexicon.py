@@ -37,7 +37,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "unhappy", "wrong item", "wrong size", "missing", "lost my", "delayed", "overcharged",
         "charged twice", "rude", "ignored", "no reply", "no response", "keeps crashing", "crashed",
         "doesn't work", "not working", "stopped working", "fell apart", "ripped", "torn",
-        "pathetic", "fix this", "poor quality", "poor service", "too late", "arrived late",
+        "pathetic", "fix this", "poor quality", "poor service", "late", "too late", "arrived late",
         "too expensive", "so expensive", "overpriced", "way too", "waiting", "cancelled",
         "canceled", "missed", "shown up", "showed up", "not what i expect", "expected better",
         "sort this out", "sort it out", "not good", "don't like", "didn't like", "not worth",

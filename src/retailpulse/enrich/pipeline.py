@@ -108,9 +108,11 @@ def _sentiment(
     p = softmax(z)
     english = np.array([lang == "en" for lang in language], dtype=bool)
     if english.any():
-        # sentiment needs evidence: an English message without an opinion word or an emoji is
-        # neutral (its probabilities are halved towards neutral, so neutral is the top label)
-        weak = english & ~_has_opinion(normalised)
+        # sentiment needs evidence: an English message without an opinion word, an emoji or a
+        # complaint/praise cue is neutral (its probabilities are halved towards neutral, so
+        # neutral is the top label)
+        evidence = cues[:, CUE_LABELS.index("complaint")] | cues[:, CUE_LABELS.index("praise")]
+        weak = english & ~_has_opinion(normalised) & ~evidence
         neutral = np.zeros(3, dtype=np.float32)
         neutral[1] = 1.0
         p[weak] = 0.5 * p[weak] + 0.5 * neutral
