@@ -25,6 +25,39 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "enrich" / "data" / "intent_aspect_gold.csv"
+HELDOUT = ROOT / "tests" / "enrich" / "data" / "intent_aspect_heldout.csv"
+
+
+def demo_recall() -> dict[str, float]:
+    """Synthetic sanity check, not an accuracy claim: share of the small demo's planted
+    experience messages whose planted aspect:polarity (and intent) the enrichment finds."""
+    import polars as pl
+
+    from retailpulse.demo import generate
+    from retailpulse.demo.categories import CATEGORIES
+    from retailpulse.enrich.pipeline import enrich_texts
+
+    d = generate("small")
+    ex = d.truth["drivers"]["experiences"].filter(pl.col("aspect").is_not_null())
+    ex = ex.join(
+        d["messages"].select("platform", "external_id", "text"), on=["platform", "external_id"]
+    )
+    out = enrich_texts(ex["text"])
+    intent = {c.key: c.intent for c in CATEGORIES}
+    figures: dict[str, float] = {}
+    hits_all = []
+    for key in sorted(set(ex["category"].to_list())):
+        idx = [i for i, c in enumerate(ex["category"].to_list()) if c == key]
+        aspect = ex["aspect"][idx[0]]
+        pol = "negative" if key.startswith(("complaint", "crisis")) else "positive"
+        want = f"{aspect}:{pol}"
+        hits = [want in (out["aspects"][i] or "").split(";") for i in idx]
+        ints = [intent[key] in (out["intents"][i] or "").split(";") for i in idx]
+        hits_all += hits
+        figures[f"{key} ({len(idx)}): {want} found"] = round(sum(hits) / len(idx), 3)
+        figures[f"{key}: intent {intent[key]} found"] = round(sum(ints) / len(idx), 3)
+    figures["all planted aspect:polarity found"] = round(sum(hits_all) / len(hits_all), 3)
+    return figures
 
 
 def vader_labels(texts: list[str]) -> tuple[list[str], float]:
@@ -83,9 +116,10 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=20_000)
     ap.add_argument("--tiers", default="fast")
     ap.add_argument("--json", action="store_true", help="Print one JSON document.")
+    ap.add_argument("--no-demo", action="store_true", help="Skip the synthetic demo check.")
     args = ap.parse_args()
 
-    from retailpulse.enrich.evaluate import evaluate, macro_f1
+    from retailpulse.enrich.evaluate import evaluate, evaluate_gold, macro_f1
     from retailpulse.enrich.pipeline import enrich_texts
     from retailpulse.enrich.train import read_labelled
 
@@ -98,6 +132,11 @@ def main() -> None:
     for tier in args.tiers.split(","):
         figures = evaluate(None, data, GOLD, tier=tier)
         report[f"{tier} validation"] = figures
+        report[f"{tier} held-out intents/aspects (never tuned on)"] = evaluate_gold(
+            None, HELDOUT, tier
+        )
+    if not args.no_demo:
+        report["demo planted messages (synthetic sanity check)"] = demo_recall()
 
     vader, vader_rate = vader_labels(en_texts)
     ours_en = enrich_texts(en_texts, tasks=["language", "sentiment"])["sentiment"].to_list()

@@ -15,6 +15,7 @@ Matching works on normalised text (lower case, traditional → simplified):
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -91,7 +92,7 @@ class Catalog:
                 out.setdefault(alias, set()).update(refs)
         return out
 
-    def _match_aliases(self, normalised: pl.Series, found: list[set[str]]) -> None:
+    def _match_aliases(self, normalised: pl.Series, found: defaultdict[int, set[str]]) -> None:
         words = (
             pl.DataFrame({"t": normalised})
             .with_row_index("row")
@@ -151,7 +152,8 @@ class Catalog:
     def match(self, normalised: pl.Series, raw: pl.Series) -> list[str]:
         """``;``-joined references found in each message."""
         n = len(normalised)
-        found: list[set[str]] = [set() for _ in range(n)]
+        # only messages with a reference get a set (most have none)
+        found: defaultdict[int, set[str]] = defaultdict(set)
         if self.aliases:
             self._match_aliases(normalised, found)
         orders = (
@@ -164,7 +166,10 @@ class Catalog:
         for row, ref in orders.iter_rows():
             num = re.sub(self.order_pattern, r"\1", ref)
             found[row].add(f"order:{num.upper()}")
-        return [";".join(sorted(s)) for s in found]
+        out = [""] * n
+        for row, refs in found.items():
+            out[row] = ";".join(sorted(refs))
+        return out
 
 
 def order_numbers(texts: Sequence[str], pattern: str = ORDER_PATTERN) -> list[list[str]]:

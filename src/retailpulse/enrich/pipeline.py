@@ -15,9 +15,10 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
+from retailpulse.enrich.cues import CUE_LABELS, batch_cues
 from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.language import detect
-from retailpulse.enrich.lexicon import SURPRISE_CUES, cue_pattern
+from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, SURPRISE_CUES, cue_pattern
 from retailpulse.enrich.model import LinearModel, sigmoid, softmax
 from retailpulse.enrich.scoring import Scores, score
 from retailpulse.enrich.spam import spam_flags
@@ -34,6 +35,14 @@ ACCURATE_UNAVAILABLE = (
     "class of CPU, 500 times below the 2,000/s target (docs/adr/0002-enrichment-tier.md). Use "
     "--tier fast (setting enrich_tier=fast)."
 )
+
+#: Version of the rules around the heads (cue lexicons, polarity and intent rules); part of
+#: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
+RULES_VERSION = 2
+
+#: Added to the negative (positive) sentiment score of a message with a complaint (praise)
+#: cue; chosen on the shared *train* files (see the model card).
+CUE_SHIFT = 1.0
 
 _TYPES: dict[str, pa.DataType] = {
     "p_negative": pa.float64(),
@@ -76,22 +85,34 @@ def check_tier(tier: str) -> str:
 def _has_opinion(normalised: pl.Series) -> npt.NDArray[np.bool_]:
     # normalisation marks English opinion words with lexpos / lexneg
     frame = pl.DataFrame({"t": normalised}).select(
-        pl.col("t").str.contains(r"emoji_|\blex(?:pos|neg)\b").alias("evidence")
+        pl.col("t").str.contains(r"emoji_|(?-u:\b)lex(?:pos|neg)(?-u:\b)").alias("evidence")
     )
     out: npt.NDArray[np.bool_] = frame["evidence"].to_numpy()
     return out
 
 
 def _sentiment(
-    model: LinearModel, s: Scores, language: list[str], normalised: pl.Series, empty: np.ndarray
+    model: LinearModel,
+    s: Scores,
+    language: list[str],
+    normalised: pl.Series,
+    empty: np.ndarray,
+    cues: npt.NDArray[np.bool_],
 ) -> tuple[list[str], npt.NDArray[np.float32]]:
     h = model.head("sentiment")
-    p = softmax(s.message[:, h.start : h.stop])
+    z = s.message[:, h.start : h.stop].copy()
+    if CUE_SHIFT:
+        # complaint cues raise the negative score, praise cues the positive one
+        z[:, 0] += CUE_SHIFT * cues[:, CUE_LABELS.index("complaint")]
+        z[:, 2] += CUE_SHIFT * cues[:, CUE_LABELS.index("praise")]
+    p = softmax(z)
     english = np.array([lang == "en" for lang in language], dtype=bool)
     if english.any():
-        # sentiment needs evidence: an English message without an opinion word or an emoji is
-        # neutral (its probabilities are halved towards neutral, so neutral is the top label)
-        weak = english & ~_has_opinion(normalised)
+        # sentiment needs evidence: an English message without an opinion word, an emoji or a
+        # complaint/praise cue is neutral (its probabilities are halved towards neutral, so
+        # neutral is the top label)
+        evidence = cues[:, CUE_LABELS.index("complaint")] | cues[:, CUE_LABELS.index("praise")]
+        weak = english & ~_has_opinion(normalised) & ~evidence
         neutral = np.zeros(3, dtype=np.float32)
         neutral[1] = 1.0
         p[weak] = 0.5 * p[weak] + 0.5 * neutral
@@ -131,15 +152,53 @@ def _thresholds(head_thresholds: list[float], n: int) -> npt.NDArray[np.float32]
     return np.asarray(head_thresholds if len(head_thresholds) == n else [0.5] * n, np.float32)
 
 
-def _intents(model: LinearModel, s: Scores) -> list[str]:
+def _intents(
+    model: LinearModel,
+    s: Scores,
+    cues: npt.NDArray[np.bool_],
+    sentiment: npt.NDArray[np.int64],
+    aspects: Sequence[str],
+) -> list[str]:
+    """Head above its threshold, or a cue of the label; a negative message with a negative
+    aspect is a complaint, a positive one with a positive aspect praise; praise is never
+    found in a negative message, nor a complaint in a positive one."""
     h = model.head("intent")
     p = sigmoid(s.message[:, h.start : h.stop])
-    return _multi_label(h.labels, p >= _thresholds(h.thresholds, len(h.labels)))
+    present = p >= _thresholds(h.thresholds, len(h.labels))
+    aspect_text = pl.Series(list(aspects), dtype=pl.String)
+    if "complaint" in h.labels:
+        neg = aspect_text.str.contains(":negative").to_numpy() & (sentiment == 0)
+        present[:, h.labels.index("complaint")] |= neg
+    if "praise" in h.labels:
+        pos = aspect_text.str.contains(":positive").to_numpy() & (sentiment == 2)
+        present[:, h.labels.index("praise")] |= pos
+    for name in h.labels:
+        if name in INTENT_CUES:
+            present[:, h.labels.index(name)] |= cues[:, CUE_LABELS.index(name)]
+    # praise (head or cue) never in a negative message, a complaint never in a positive one
+    if "praise" in h.labels:
+        present[:, h.labels.index("praise")] &= sentiment != 0
+    if "complaint" in h.labels:
+        present[:, h.labels.index("complaint")] &= sentiment != 2
+    return _multi_label(h.labels, present)
 
 
-def _aspects(model: LinearModel, s: Scores, n: int) -> list[str]:
+def _aspects(
+    model: LinearModel,
+    s: Scores,
+    n: int,
+    sentiment: npt.NDArray[np.int64],
+    cues: npt.NDArray[np.bool_],
+) -> list[str]:
     sent = model.head("sentiment")
-    pol = np.array(sent.labels, dtype=object)[s.clause[:, sent.start : sent.stop].argmax(axis=1)]
+    clause_sent = s.clause[:, sent.start : sent.stop].argmax(axis=1)
+    # an aspect takes its message's polarity when the message is not neutral, else its clause's;
+    # a clause with a complaint cue is negative
+    complaint = cues[:, CUE_LABELS.index("complaint")]
+    msg_sent = sentiment[s.clause_rows]
+    clause_sent = np.where(msg_sent != 1, msg_sent, clause_sent)
+    clause_sent[complaint] = 0
+    pol = np.array(sent.labels, dtype=object)[clause_sent]
     found_rows: list[np.ndarray] = []
     found_names: list[np.ndarray] = []
     found_pol: list[np.ndarray] = []
@@ -152,6 +211,10 @@ def _aspects(model: LinearModel, s: Scores, n: int) -> list[str]:
         # a prototype's score is its similarity to the examples; other heads are logits
         prob = z - model.bias[h.start : h.stop] if h.kind == "prototype" else sigmoid(z)
         present = prob >= _thresholds(h.thresholds, len(h.labels))
+        if h.name == "aspect":
+            for j, name in enumerate(h.labels):
+                if name in ASPECT_CUES:
+                    present[:, j] |= cues[:, CUE_LABELS.index(name)]
         ci, cj = np.nonzero(present)
         found_rows.append(s.clause_rows[ci])
         found_names.append(np.array(h.labels, dtype=object)[cj])
@@ -210,7 +273,7 @@ def enrich_texts(
         else pl.Series("clause", [], dtype=pl.String)
     )
     # nothing to judge: no text, or only links and mentions
-    content = normalised.str.replace_all(r"\b(?:xurl|xmention)\b", "").str.strip_chars()
+    content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "").str.strip_chars()
     empty = (content.str.len_bytes() == 0).to_numpy()
     s = score(m, raw, cl) if n else None
     language: list[str] = ["unknown"] * n
@@ -221,8 +284,11 @@ def enrich_texts(
         if "language" in wanted:
             cols["language"] = pl.Series(language, dtype=pl.String)
             cols["script"] = pl.Series(script, dtype=pl.String)
-    if s is not None and {"sentiment", "emotion"} & set(wanted):
-        labels, p = _sentiment(m, s, language, normalised, empty)
+    sentiment = np.ones(n, dtype=np.int64)
+    if s is not None and {"sentiment", "emotion", "intents", "aspects"} & set(wanted):
+        clause_cues, message_cues = batch_cues(s, n)
+        labels, p = _sentiment(m, s, language, normalised, empty, message_cues)
+        sentiment = p.argmax(axis=1)
         if "sentiment" in wanted:
             cols["sentiment"] = pl.Series(labels, dtype=pl.String)
             cols["p_negative"] = pl.Series(p[:, 0].astype(np.float64))
@@ -230,12 +296,17 @@ def enrich_texts(
             cols["p_positive"] = pl.Series(p[:, 2].astype(np.float64))
         if "emotion" in wanted:
             cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
-    if s is not None and "intents" in wanted:
-        intents = _intents(m, s)
-        cols["intents"] = pl.Series([("" if e else v) for v, e in zip(intents, empty, strict=True)])
-    if s is not None and "aspects" in wanted:
-        aspects = _aspects(m, s, n)
-        cols["aspects"] = pl.Series([("" if e else v) for v, e in zip(aspects, empty, strict=True)])
+    if s is not None and {"intents", "aspects"} & set(wanted):
+        aspects = _aspects(m, s, n, sentiment, clause_cues)
+        if "aspects" in wanted:
+            cols["aspects"] = pl.Series(
+                [("" if e else v) for v, e in zip(aspects, empty, strict=True)]
+            )
+        if "intents" in wanted:
+            intents = _intents(m, s, message_cues, sentiment, aspects)
+            cols["intents"] = pl.Series(
+                [("" if e else v) for v, e in zip(intents, empty, strict=True)]
+            )
     if "entities" in wanted:
         if catalog is None or catalog.is_empty:
             catalog = Catalog()

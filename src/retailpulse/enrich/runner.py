@@ -21,6 +21,7 @@ from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.pipeline import (
     ACCURATE_UNAVAILABLE,
     ENRICHMENT_COLUMNS,
+    RULES_VERSION,
     check_tier,
     enrich_texts,
     load_model,
@@ -40,11 +41,13 @@ class EnrichRun:
 
 
 def model_version(tier: str = "fast", model_dir: str | Path | None = None) -> str:
-    """The version stamp written with each enrichment row (tier and model version)."""
+    """The version stamp written with each enrichment row: the model version and the version
+    of the pipeline's rules (cue lexicons, polarity rules), so a change of either re-enriches."""
     check_tier(tier)
     if tier == "accurate":
         raise InputError(ACCURATE_UNAVAILABLE, field="tier")
-    return load_model(None if model_dir is None else str(model_dir)).version
+    model = load_model(None if model_dir is None else str(model_dir))
+    return f"{model.version}+rules{RULES_VERSION}"
 
 
 def _pending(version: str) -> sa.Select[tuple[int, str | None]]:

@@ -83,6 +83,14 @@ SLANG: dict[str, str] = {
     "dr": "dari",
     "trs": "terus",
     "bener": "benar",
+    "abis": "habis",
+    "cepet": "cepat",
+    "dapet": "dapat",
+    "ilang": "hilang",
+    "nyampe": "sampai",
+    "nyampai": "sampai",
+    "sampe": "sampai",
+    "telpon": "telepon",
     "bnr": "benar",
     "emg": "memang",
     "emang": "memang",
@@ -191,7 +199,7 @@ def _word_patterns() -> dict[str, str]:
 #: Clause mark inserted by ``normalise_expr(..., clauses=True)``; split on it afterwards.
 CLAUSE_MARK = "xclause"
 _CLAUSE_PUNCT = r"([.;,。；，！!?？\n]+)"
-_CLAUSE_WORDS = r"\b(but|however|tapi|tetapi|namun|padahal)\b|(但是|可是|不过|但)"
+_CLAUSE_WORDS = r"(?-u:\b)(but|however|tapi|tetapi|namun|padahal)(?-u:\b)|(但是|可是|不过|但)"
 
 
 def normalise_expr(

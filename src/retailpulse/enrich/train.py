@@ -19,8 +19,9 @@ import numpy.typing as npt
 import polars as pl
 import scipy.sparse as sp
 
+from retailpulse.enrich.cues import cue_matrix
 from retailpulse.enrich.features import DEFAULT_BITS
-from retailpulse.enrich.lexicon import ASPECT_CUES, ASPECTS, INTENT_CUES, INTENTS, cue_pattern
+from retailpulse.enrich.lexicon import ASPECT_CUES, ASPECTS, INTENT_CUES, INTENTS
 from retailpulse.enrich.model import LinearModel, empty_model
 from retailpulse.enrich.scoring import clause_matrix, message_matrix
 from retailpulse.enrich.text import normalise
@@ -183,11 +184,9 @@ def _fit_sigmoids(
 
 
 def silver_labels(normalised: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArray[np.bool_]:
-    """(n_texts, n_labels) matrix: does the normalised text contain a cue of each label."""
-    frame = pl.DataFrame({"t": normalised})
-    cols = [pl.col("t").str.contains(cue_pattern(c)).alias(k) for k, c in cues.items()]
-    out: npt.NDArray[np.bool_] = frame.select(cols).to_numpy().astype(bool)
-    return out
+    """(n_texts, n_labels) matrix: does the normalised text contain a cue of each label (the
+    same negation-aware matching as at prediction time)."""
+    return cue_matrix(normalised, cues)
 
 
 def _thresholds(
