@@ -162,7 +162,7 @@ def sync(
     convs = build_conversations(frame, window_hours=window_hours)
     now = utcnow()
     if customer_values is None:
-        customer_values = _customer_tiers(db)
+        customer_values = customer_tiers(db)
     if not convs.is_empty():
         static = prioritise(convs, customer_values, now=now).select("key", "static_priority")
         convs = convs.join(static, on="key", how="left")
@@ -662,7 +662,7 @@ def response_stats(db: Database, since: datetime, policy: SlaPolicy) -> dict[str
     }
 
 
-def _customer_tiers(db: Database) -> pl.DataFrame:
+def customer_tiers(db: Database) -> pl.DataFrame:
     """Tiers on record, without CLV: the values the queue falls back to."""
     from retailpulse.store.tables import table_for
 

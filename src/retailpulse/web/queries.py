@@ -293,17 +293,10 @@ def store_name(db: Database, store_id: str | None) -> str | None:
 
 
 def customer_tiers(db: Database) -> pl.DataFrame:
-    with db.engine.connect() as conn:
-        rows = conn.execute(sa.select(C.c.customer_id, C.c.tier)).all()
-    return pl.DataFrame(
-        {
-            "customer_id": [r[0] for r in rows],
-            "tier": [r[1] for r in rows],
-            "clv": [None] * len(rows),
-            "p_alive": [None] * len(rows),
-        },
-        schema={"customer_id": pl.Utf8, "tier": pl.Utf8, "clv": pl.Float64, "p_alive": pl.Float64},
-    )
+    """Tiers on record, without CLV (the inbox's fallback values)."""
+    from retailpulse.engage.inbox_store import customer_tiers as tiers
+
+    return tiers(db)
 
 
 def top_spenders(db: Database, limit: int = 50) -> list[str]:
