@@ -29,7 +29,6 @@ RESULT_COMMANDS: dict[str, str] = {
     "topics": "retailpulse topics",
     "drivers": "retailpulse drivers",
     "alerts": "retailpulse alerts",
-    "points": "retailpulse mobilize points",
     "enrichment": "retailpulse enrich",
 }
 
