@@ -19,8 +19,8 @@ from retailpulse.store.auth_tables import ROLES
 def serve_workspace(
     ws: Any, *, host: str | None = None, port: int | None = None, demo: bool = False
 ) -> None:
-    """Serve the app over an open Workspace. With ``demo``: sync the inbox, create (or reset)
-    the demo admin and print how to sign in."""
+    """Serve the app over an open Workspace. With ``demo``: create (or reset) the demo admin
+    and print how to sign in (the demo's pipeline has already synced the inbox)."""
     import uvicorn
 
     from retailpulse.web import auth
