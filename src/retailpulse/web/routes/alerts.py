@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from retailpulse.engage import inbox_store
+from retailpulse.store import tables
 from retailpulse.store.database import utcnow
 from retailpulse.web.auth import User
 from retailpulse.web.backend import Backend, missing
@@ -40,10 +42,26 @@ def sla_alerts(be: Backend, user: User) -> list[dict[str, Any]]:
     ]
 
 
+def with_examples(be: Backend, computed: list[dict[str, Any]] | None) -> None:
+    """Attach the example messages' platform and text to each crisis alert (in place)."""
+    if not computed:
+        return
+    ids = {int(i) for a in computed for i in (a.get("example_ids") or [])}
+    if not ids:
+        return
+    m = tables.table_for("messages")
+    with be.db.engine.connect() as conn:
+        rows = conn.execute(sa.select(m.c.id, m.c.platform, m.c.text).where(m.c.id.in_(ids)))
+        found = {r.id: {"platform": r.platform, "text": r.text or ""} for r in rows}
+    for a in computed:
+        a["examples"] = [found[int(i)] for i in (a.get("example_ids") or []) if int(i) in found]
+
+
 @router.get("/alerts", include_in_schema=False)
 async def alerts(request: Request, *, user: AlertsUser) -> Response:
     be = backend(request)
     computed = alerts_list(be)
+    with_examples(be, computed)
     return page(
         request,
         "alerts.html",
