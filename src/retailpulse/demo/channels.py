@@ -11,25 +11,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from retailpulse.demo.customers import REGION_CODES, REGION_SHARE
+from retailpulse.demo.customers import PLATFORM_PREFIX, REGION_CODES, REGION_SHARE
 from retailpulse.demo.names import draw_names, make_handles
 from retailpulse.demo.textgen import compose_posts, staff_at
 from retailpulse.demo.timeline import local_times, to_datetime
 from retailpulse.demo.world import PRODUCTS, REGIONS, STORES
 
-PREFIX = {
-    "instagram": "ig",
-    "tiktok": "tt",
-    "facebook": "fb",
-    "x": "x",
-    "weibo": "wb",
-    "wechat": "wx",
-    "review": "rv",
-    "email": "em",
-    "web": "web",
-    "youtube": "yt",
-    "blog": "blog",
-}
+PREFIX = PLATFORM_PREFIX
 DECLARED = {
     "x": {"en": "en", "id": "in", "zh-Hans": "zh", "zh-Hant": "zh"},
     "review": {"en": "en", "id": "id", "zh-Hans": "zh-CN", "zh-Hant": "zh-TW"},

@@ -24,7 +24,8 @@ BGNBD = {"r": 0.9, "alpha": 95.0, "a": 0.8, "b": 5.0}
 #: Gamma-Gamma priors: spend per order ~ Gamma(p, nu), nu ~ Gamma(q, 1/gamma)
 GAMMA_GAMMA = {"p": 4.0, "q": 3.5, "gamma": 50.0}
 
-_PLATFORM_PREFIX = {
+#: Short prefix of each platform in generated author and message ids.
+PLATFORM_PREFIX = {
     "instagram": "ig",
     "tiktok": "tt",
     "facebook": "fb",
@@ -35,6 +36,7 @@ _PLATFORM_PREFIX = {
     "email": "em",
     "web": "web",
     "youtube": "yt",
+    "blog": "blog",
 }
 
 
@@ -106,7 +108,7 @@ def draw_population(rng: np.random.Generator, n: int) -> Population:
     serial = 10_000_000 + (np.arange(n, dtype=np.int64) * 40_353_607 + 12_345) % 90_000_000
     author = np.asarray(
         [
-            f"{_PLATFORM_PREFIX[p]}_{s}" if p else ""
+            f"{PLATFORM_PREFIX[p]}_{s}" if p else ""
             for p, s in zip(plat.tolist(), serial.tolist(), strict=True)
         ],
         dtype=object,
