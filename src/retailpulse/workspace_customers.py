@@ -8,6 +8,7 @@ workspace until the next import.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -24,11 +25,16 @@ if TYPE_CHECKING:
 _PII = ("email", "phone", "email_hash", "phone_hash")
 
 
-def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-        for row in frame.iter_rows(named=True)
-    ]
+def json_value(value: Any) -> Any:
+    """A value JSON can hold: NaN and ±inf become None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def json_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """A frame as JSON-ready rows (the form results are stored in)."""
+    return [{k: json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
 
 
 def _optional(rp: Workspace, kind: str) -> pl.DataFrame | None:
@@ -87,7 +93,7 @@ def customer(rp: Workspace, customer_id: str) -> dict[str, Any]:
         raise NotFoundError(
             f"No customer '{customer_id}'. List customers with `retailpulse export customers`."
         )
-    return _rows(view)[0]
+    return json_rows(view)[0]
 
 
 def segments(rp: Workspace, as_of: str | None = None) -> dict[str, Any]:
@@ -112,8 +118,8 @@ def segments(rp: Workspace, as_of: str | None = None) -> dict[str, Any]:
     by_seg = loyalty_by_segment(measures, scores)
     table = sizes.join(by_seg.drop("customers"), on="segment", how="left")
     payload = {
-        "segments": _rows(table),
-        "rules": _rows(segment_rules()),
+        "segments": json_rows(table),
+        "rules": json_rows(segment_rules()),
         "index_weights": INDEX_WEIGHTS,
         "clv": model_info,
         "customers": scores.height,
@@ -129,7 +135,7 @@ def customer_values(rp: Workspace) -> pl.DataFrame:
     view = customer360(rp)
     cols = [c for c in ("customer_id", "clv", "tier", "p_alive", "segment") if c in view.columns]
     values = view.select(cols)
-    rp.save_result("customer_values", {}, _rows(values))
+    rp.save_result("customer_values", {}, json_rows(values))
     return values
 
 
@@ -192,7 +198,7 @@ def link_identities(rp: Workspace, actor: str = "system") -> dict[str, int]:
                 method=event["method"],
                 evidence=event["evidence"],
             )
-    rp.save_result("identity.suggestions", {"actor": actor}, _rows(suggestions))
+    rp.save_result("identity.suggestions", {"actor": actor}, json_rows(suggestions))
     rp._cache.clear()
     return {"linked": new.height, "suggestions": suggestions.height}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from retailpulse.understand.clv import (
     predict,
     rfm_summary,
 )
+from retailpulse.workspace_customers import json_rows, json_value
 
 console = Console(stderr=True)
 MODELS = {"bg": BetaGeo, "mbg": ModifiedBetaGeo, "pareto": ParetoNBD}
@@ -82,16 +82,6 @@ def _spinner(as_json: bool) -> Progress:
         transient=True,
         disable=as_json,
     )
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dicts()]
 
 
 def _table(title: str, frame: pl.DataFrame, digits: int = 3) -> Table:
@@ -248,7 +238,7 @@ def clv(
                 out["spend_model"] = {"error": exc.message}
         if calibration_end:
             check = holdout_check(model, ch)
-            out["holdout"] = _rows(check)
+            out["holdout"] = json_rows(check)
         bar.update(task, description="predicting")
         pred = predict(
             model,
@@ -265,7 +255,7 @@ def clv(
     shown += [c for c in ("expected_spend", "clv") if c in pred.columns]
     best = pred.sort(order, descending=True).head(top).select(shown)
     out["customers"] = pred.height
-    out["top"] = _rows(best)
+    out["top"] = json_rows(best)
     if save:
         model.save(save)
         if spend is not None:
@@ -343,7 +333,7 @@ def customer(customer_id: str, db_url: str | None, as_json: bool) -> None:
     rp = open_workspace(db_url)
     with _spinner(as_json) as bar:
         bar.add_task("building the 360 view", total=None)
-        row = {k: _clean(v) for k, v in rp.customer(customer_id).items()}
+        row = {k: json_value(v) for k, v in rp.customer(customer_id).items()}
         msgs = rp.messages()
     recent = (
         msgs.filter(pl.col("customer_id") == customer_id)
@@ -353,7 +343,7 @@ def customer(customer_id: str, db_url: str | None, as_json: bool) -> None:
         if "customer_id" in msgs.columns and msgs.height
         else pl.DataFrame()
     )
-    row["recent_messages"] = _rows(recent)
+    row["recent_messages"] = json_rows(recent)
     if as_json:
         print_json(row)
         return
