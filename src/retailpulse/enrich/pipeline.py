@@ -38,7 +38,7 @@ ACCURATE_UNAVAILABLE = (
 
 #: Version of the rules around the heads (cue lexicons, polarity and intent rules); part of
 #: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
 #: cue; chosen on the shared *train* files (see the model card).
