@@ -302,6 +302,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(measure_one(args.one, args.data_dir)))
         return
+    if not (args.data_dir / VALID[0][1]).exists():
+        raise SystemExit(f"No shared data under {args.data_dir}: pass --data-dir.")
     names = [n for n in args.candidates.split(",") if n]
     if args.speed:
         print(f"retailpulse fast, all tasks, 20,000 messages: {fast_speed(args.data_dir)}")
