@@ -103,8 +103,8 @@ SETTINGS: tuple[Setting, ...] = (
         "enrich_tier",
         "choice",
         "fast",
-        "Enrichment models: 'fast' (hashed n-gram linear models) or 'accurate' "
-        "(multilingual sentence embeddings + heads).",
+        "Enrichment models: 'fast' (hashed n-gram linear models); 'accurate' (sentence "
+        "embeddings + heads) is not built, see docs/adr/0002-enrichment-tier.md.",
         choices=("fast", "accurate"),
     ),
     Setting(

@@ -146,3 +146,17 @@ def test_enrich_file_with_no_rows_writes_the_header(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     header = out.read_text(encoding="utf-8").splitlines()[0].split(",")
     assert header[:2] == ["id", "text"] and "sentiment" in header and "is_spam" in header
+
+
+def test_accurate_tier_is_a_clear_error_naming_the_fix(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("text\nhello\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'rp.db'}"
+    for args in (
+        ["enrich-file", str(src), "-o", str(tmp_path / "o.csv"), "--tier", "accurate"],
+        ["enrich", "--db", db, "--tier", "accurate"],
+    ):
+        res = CliRunner().invoke(main, args)
+        assert res.exit_code == 1, res.output
+        assert "not built" in res.output and "--tier fast" in res.output
+        assert "Traceback" not in res.output

@@ -134,8 +134,11 @@ def test_empty_batch() -> None:
 
 
 def test_accurate_tier_refuses_with_the_reason_and_the_fix() -> None:
-    with pytest.raises(InputError, match="--tier fast"):
+    with pytest.raises(InputError, match="--tier fast") as info:
         enrich_batch(batch(["hi"]), tier="accurate")
+    # the reason names the measurements and where they are written up
+    assert "docs/adr/0002-enrichment-tier.md" in str(info.value)
+    assert "messages/s" in str(info.value)
 
 
 @settings(max_examples=20, deadline=None)
