@@ -22,7 +22,7 @@ from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, SURPRISE_CUES, 
 from retailpulse.enrich.model import LinearModel, sigmoid, softmax
 from retailpulse.enrich.scoring import Scores, score
 from retailpulse.enrich.spam import spam_flags
-from retailpulse.enrich.text import clauses
+from retailpulse.enrich.text import clause_lists, explode_clauses
 from retailpulse.errors import InputError, MissingColumnError
 from retailpulse.schema import ENRICHMENT_FIELDS
 
@@ -265,13 +265,10 @@ def enrich_texts(
         raise InputError(ACCURATE_UNAVAILABLE, field="tier")
     m = model or load_model(None if model_dir is None else str(model_dir))
     cols: dict[str, pl.Series] = {}
-    cl = clauses(raw)
+    lists = clause_lists(raw)
+    cl = explode_clauses(lists)
     # the normalised message is its normalised clauses, joined
-    normalised = (
-        cl.group_by("row", maintain_order=True).agg(pl.col("clause").str.join(" "))["clause"]
-        if n
-        else pl.Series("clause", [], dtype=pl.String)
-    )
+    normalised = lists["normalised"]
     # nothing to judge: no text, or only links and mentions
     content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "").str.strip_chars()
     empty = (content.str.len_bytes() == 0).to_numpy()
