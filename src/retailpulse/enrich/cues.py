@@ -36,7 +36,7 @@ CUE_LABELS = (*INTENT_CUES, *ASPECT_CUES)
 def batch_cues(s: Scores, n: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Cue matrices (:data:`CUE_LABELS`) of every clause and of every message (a message has
     a cue when one of its clauses has it)."""
-    clause = cue_matrix(pl.Series(s.clause_text, dtype=pl.String), {**INTENT_CUES, **ASPECT_CUES})
+    clause = cue_matrix(s.clause_text, {**INTENT_CUES, **ASPECT_CUES})
     if not len(clause):
         return clause, np.zeros((n, len(CUE_LABELS)), dtype=bool)
     starts = np.flatnonzero(np.r_[True, s.clause_rows[1:] != s.clause_rows[:-1]])

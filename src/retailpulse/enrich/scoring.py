@@ -29,7 +29,7 @@ class Scores:
     """Raw (pre-activation, bias included) scores of one batch."""
 
     clause_rows: npt.NDArray[np.int64]  # message index of each clause
-    clause_text: list[str]
+    clause_text: pl.Series  # normalised clauses
     clause: npt.NDArray[np.float32]  # (n_clauses, n_outputs), scaled per clause
     message: npt.NDArray[np.float32]  # (n_messages, n_outputs), scaled per message
 
@@ -49,7 +49,7 @@ PARALLEL_MIN = 4_000
 
 
 def _raw_scores(
-    model: LinearModel, ctext: list[str]
+    model: LinearModel, ctext: pl.Series
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
     """Unscaled scores (features @ weights) and feature counts of normalised clauses."""
     n_c = len(ctext)
@@ -65,11 +65,11 @@ def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) 
     ``clauses(texts)`` when the caller has it already."""
     cl = clauses(texts) if cl is None else cl
     rows = cl["row"].to_numpy().astype(np.int64)
-    ctext = cl["clause"].to_list()
+    ctext = cl["clause"]
     n_c, n_m = len(ctext), len(texts)
     # two halves in two threads: NumPy and SciPy release the GIL in the heavy loops
     cut = [0, n_c // 2, n_c] if n_c >= PARALLEL_MIN else [0, n_c]
-    parts = [ctext[a:b] for a, b in itertools.pairwise(cut)]
+    parts = [ctext.slice(a, b - a) for a, b in itertools.pairwise(cut)]
     if len(parts) > 1:
         with ThreadPoolExecutor(max_workers=len(parts)) as pool:
             done = list(pool.map(lambda part: _raw_scores(model, part), parts))
