@@ -20,7 +20,7 @@ the fast tier, and it calls 5% of SmSA's Indonesian sentences Malay or Javanese.
 from __future__ import annotations
 
 import json
-import re
+import threading
 from functools import cache
 from importlib import resources
 
@@ -35,44 +35,92 @@ HEAD_CONFIDENCE = 0.8
 
 
 @cache
-def _script_classes() -> tuple[str, str]:
-    """Regex classes of characters written only in traditional / only in simplified form."""
-    ref = resources.files("retailpulse.enrich").joinpath("data/script_chars.json")
-    doc = json.loads(ref.read_text(encoding="utf-8"))
-    return (
-        "[" + "".join(re.escape(c) for c in doc["trad_only"]) + "]",
-        "[" + "".join(re.escape(c) for c in doc["simp_only"]) + "]",
-    )
-
-
-@cache
 def _langid() -> object:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE)
 
 
+#: Bits of :func:`_char_bits`: letter, Han, Latin, kana or hangul, traditional-only,
+#: simplified-only, and "not classified yet".
+_LETTER, _HAN, _LATIN, _KANA, _TRAD, _SIMP, _UNSEEN = 1, 2, 4, 8, 16, 32, 128
+#: The regex classes the bits stand for (Rust's Unicode tables, as Polars matches them).
+_CLASSES = {
+    _LETTER: r"\p{L}",
+    _HAN: r"\p{Han}",
+    _LATIN: r"\p{Latin}",
+    _KANA: r"[\p{Hiragana}\p{Katakana}\p{Hangul}]",
+}
+_lock = threading.Lock()
+
+
+@cache
+def _char_bits() -> npt.NDArray[np.uint8]:
+    """Class bits of every code point, filled in as characters are first seen (a cache)."""
+    bits = np.full(0x110000, _UNSEEN, dtype=np.uint8)
+    doc = json.loads(
+        resources.files("retailpulse.enrich").joinpath("data/script_chars.json").read_text("utf-8")
+    )
+    for key, bit in (("trad_only", _TRAD), ("simp_only", _SIMP)):
+        bits[[ord(c) for c in doc[key]]] |= bit
+    return bits
+
+
+def _classify(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+    """Class bits of ``codes``; characters not seen before are matched against the classes
+    with Polars' regex engine once, so the counts equal ``count_matches`` on each class."""
+    bits = _char_bits()
+    out = bits[codes]
+    if (out & _UNSEEN).any():
+        with _lock:
+            new = np.unique(codes[(out & _UNSEEN) != 0])
+            chars = pl.Series("c", [chr(c) for c in new.tolist()], dtype=pl.String)
+            found = pl.DataFrame({"c": chars}).select(
+                pl.col("c").str.contains(rx).alias(str(b)) for b, rx in _CLASSES.items()
+            )
+            value = bits[new] & ~np.uint8(_UNSEEN)
+            for b in _CLASSES:
+                value |= np.where(found[str(b)].to_numpy(), np.uint8(b), np.uint8(0))
+            bits[new] = value
+        out = bits[codes]
+    return out
+
+
+def _class_counts(
+    texts: pl.Series, classes: tuple[int, ...]
+) -> dict[int, npt.NDArray[np.int64]]:
+    """Per text, the number of characters with each of the class bits ``classes``."""
+    n = len(texts)
+    lengths = texts.str.len_chars().fill_null(0).to_numpy()
+    joined = texts.fill_null("").str.join("").item() if n else ""
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    text_id = np.repeat(np.arange(n, dtype=np.int32), lengths)
+    bits = _classify(codes)
+    return {b: np.bincount(text_id[(bits & b) != 0], minlength=n) for b in classes}
+
+
 def script_counts(raw: pl.Series) -> pl.DataFrame:
     """Per message: letters, han, latin, kana/hangul (links and mentions left out)."""
     t = pl.col("t").fill_null("").str.slice(0, MAX_ANALYSED_CHARS)
     t_clean = t.str.replace_all(r"(?:https?://|www\.)\S+|@[\w.]+", " ")
-    return pl.DataFrame({"t": raw}).select(
-        t_clean.str.count_matches(r"\p{L}").alias("letters"),
-        t_clean.str.count_matches(r"\p{Han}").alias("han"),
-        t_clean.str.count_matches(r"\p{Latin}").alias("latin"),
-        t_clean.str.count_matches(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]").alias("kana"),
+    clean = pl.DataFrame({"t": raw}).select(t_clean).to_series()
+    counts = _class_counts(clean, (_LETTER, _HAN, _LATIN, _KANA))
+    return pl.DataFrame(
+        {
+            "letters": counts[_LETTER],
+            "han": counts[_HAN],
+            "latin": counts[_LATIN],
+            "kana": counts[_KANA],
+        },
+        schema=dict.fromkeys(("letters", "han", "latin", "kana"), pl.UInt32),
     )
 
 
 def chinese_script(raw: pl.Series) -> list[str]:
     """``Hant`` or ``Hans`` for Chinese messages (traditional-only vs simplified-only chars)."""
-    trad, simp = _script_classes()
-    t = pl.col("t").fill_null("").str.slice(0, MAX_ANALYSED_CHARS)
-    counts = pl.DataFrame({"t": raw}).select(
-        t.str.count_matches(trad).alias("trad"), t.str.count_matches(simp).alias("simp")
-    )
-    hant = (counts["trad"] > counts["simp"]).to_list()
-    return ["Hant" if h else "Hans" for h in hant]
+    t = pl.DataFrame({"t": raw}).select(pl.col("t").fill_null("").str.slice(0, MAX_ANALYSED_CHARS))
+    counts = _class_counts(t.to_series(), (_TRAD, _SIMP))
+    return ["Hant" if h else "Hans" for h in (counts[_TRAD] > counts[_SIMP]).tolist()]
 
 
 def detect(
