@@ -21,9 +21,11 @@ normalised in Rust without a Python loop:
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
 
@@ -194,6 +196,10 @@ def _word_patterns() -> dict[str, str]:
 _ELONGATED = "|".join(f"({ch}){ch}{ch}+" for ch in string.ascii_lowercase)
 _ELONGATED_TO = "".join(f"${{{i}}}" for i in range(1, len(string.ascii_lowercase) + 1))
 
+#: Batches larger than this are normalised in parts, at most :data:`PARALLEL_PARTS` of them.
+PARALLEL_ROWS = 2_000
+PARALLEL_PARTS = max(os.cpu_count() or 1, 1)
+
 #: Clause mark inserted by ``normalise_expr(..., clauses=True)``; split on it afterwards.
 CLAUSE_MARK = "xclause"
 _CLAUSE_PUNCT = r"([.;,。；，！!?？\n]+)"
@@ -263,11 +269,19 @@ def clause_lists(texts: pl.Series) -> pl.DataFrame:
     expr = normalise_expr(pl.col("t"), clauses=True, emoji_map=_present_emoji(series))
     stripped = pl.element().str.strip_chars()
     parts = expr.str.split(CLAUSE_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
-    return (
-        pl.DataFrame({"t": series})
-        .select(parts.alias("clauses"))
-        .with_columns(pl.col("clauses").list.join(" ").alias("normalised"))
-    )
+    frame = pl.DataFrame({"t": series})
+    # one expression chain runs on one thread: cut a large batch in parts that run in parallel
+    step = max(PARALLEL_ROWS, -(-len(frame) // PARALLEL_PARTS))
+    def run(part: pl.DataFrame) -> pl.DataFrame:
+        return part.select(parts.alias("clauses")).with_columns(
+            pl.col("clauses").list.join(" ").alias("normalised")
+        )
+
+    pieces = [frame.slice(a, step) for a in range(0, max(len(frame), 1), step)]
+    if len(pieces) == 1:
+        return run(frame)
+    with ThreadPoolExecutor(max_workers=len(pieces)) as pool:  # Polars releases the GIL
+        return pl.concat(list(pool.map(run, pieces)))
 
 
 def explode_clauses(lists: pl.DataFrame) -> pl.DataFrame:
