@@ -91,12 +91,17 @@ def _class_counts(
 ) -> dict[int, npt.NDArray[np.int64]]:
     """Per text, the number of characters with each of the class bits ``classes``."""
     n = len(texts)
-    lengths = texts.str.len_chars().fill_null(0).to_numpy()
+    ends = np.cumsum(texts.str.len_chars().fill_null(0).to_numpy(), dtype=np.int64)
     joined = texts.fill_null("").str.join("").item() if n else ""
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-    text_id = np.repeat(np.arange(n, dtype=np.int32), lengths)
-    bits = _classify(codes)
-    return {b: np.bincount(text_id[(bits & b) != 0], minlength=n) for b in classes}
+    bits = _classify(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
+    out = {}
+    for b in classes:
+        # characters of the class before each text's end, minus those before its start
+        seen = np.zeros(len(bits) + 1, dtype=np.int64)
+        np.cumsum((bits & b) != 0, out=seen[1:])
+        at_end = seen[ends]
+        out[b] = at_end - np.concatenate(([0], at_end[:-1]))
+    return out
 
 
 def script_counts(raw: pl.Series) -> pl.DataFrame:

@@ -137,15 +137,25 @@ def _emotion(
     return out
 
 
+def _by_row(n: int, rows: npt.NDArray[np.integer], values: pl.Series) -> list[str]:
+    """``n`` strings: ``values`` (already one per row) placed at ``rows``, ``""`` elsewhere."""
+    out = np.full(n, "", dtype=object)
+    out[rows] = values.to_list()
+    result: list[str] = out.tolist()
+    return result
+
+
 def _multi_label(names: Sequence[str], present: npt.NDArray[np.bool_]) -> list[str]:
     rows, cols = np.nonzero(present)
-    out = [""] * present.shape[0]
-    parts: dict[int, list[str]] = {}
-    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-        parts.setdefault(r, []).append(names[c])
-    for r, items in parts.items():
-        out[r] = ";".join(items)
-    return out
+    if not len(rows):
+        return [""] * present.shape[0]
+    # np.nonzero walks row by row, columns ascending: labels keep the head's order
+    joined = (
+        pl.DataFrame({"row": rows, "name": pl.Series(list(names), dtype=pl.String).gather(cols)})
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("name").str.join(";"))
+    )
+    return _by_row(present.shape[0], joined["row"].to_numpy(), joined["name"])
 
 
 def _thresholds(head_thresholds: list[float], n: int) -> npt.NDArray[np.float32]:
@@ -241,9 +251,12 @@ def _aspects(
         .group_by("row", maintain_order=True)
         .agg((pl.col("name") + ":" + pl.col("pol")).str.join(";").alias("a"))
     )
-    for r, a in frame.iter_rows():
-        out[r] = a
-    return out
+    return _by_row(n, frame["row"].to_numpy(), frame["a"])
+
+
+def _blank(values: list[str], empty: npt.NDArray[np.bool_]) -> pl.Series:
+    """``values`` as a string column, ``""`` where the message is empty."""
+    return pl.Series(values, dtype=pl.String).set(pl.Series(empty), "")
 
 
 def enrich_texts(
@@ -296,14 +309,9 @@ def enrich_texts(
     if s is not None and {"intents", "aspects"} & set(wanted):
         aspects = _aspects(m, s, n, sentiment, clause_cues)
         if "aspects" in wanted:
-            cols["aspects"] = pl.Series(
-                [("" if e else v) for v, e in zip(aspects, empty, strict=True)]
-            )
+            cols["aspects"] = _blank(aspects, empty)
         if "intents" in wanted:
-            intents = _intents(m, s, message_cues, sentiment, aspects)
-            cols["intents"] = pl.Series(
-                [("" if e else v) for v, e in zip(intents, empty, strict=True)]
-            )
+            cols["intents"] = _blank(_intents(m, s, message_cues, sentiment, aspects), empty)
     if "entities" in wanted:
         if catalog is None or catalog.is_empty:
             catalog = Catalog()
