@@ -53,11 +53,21 @@ def _raw_scores(
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
     """Unscaled scores (features @ weights) and feature counts of normalised clauses."""
     n_c = len(ctext)
+    blank = 1 << model.bits
     blocks = feature_blocks(ctext, model.bits)
     raw = np.zeros((n_c, model.weights.shape[1]), dtype=np.float32)
-    for m in block_matrices(blocks, n_c, model.bits):
+    counts = np.zeros(n_c, dtype=np.float64)
+    ones = np.ones(max((len(cols) for _, cols in blocks), default=0), dtype=np.float32)
+    for rows, cols in blocks:
+        # the same CSR matrix as block_matrices builds, its row lengths reused for the counts
+        per_row = np.bincount(rows, minlength=n_c)
+        indptr = np.zeros(n_c + 1, dtype=np.int32 if len(cols) < 2**31 else np.int64)
+        np.cumsum(per_row, out=indptr[1:])
+        m = sp.csr_matrix((ones[: len(cols)], cols, indptr), shape=(n_c, blank + 1))
         raw += m @ model.weights
-    return raw, _counts(blocks, n_c, model.bits)
+        # n-grams that cross two texts (the blank bucket) do not count
+        counts += per_row - np.bincount(rows[cols == blank], minlength=n_c)
+    return raw, counts
 
 
 def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) -> Scores:
