@@ -36,10 +36,17 @@ CUE_LABELS = (*INTENT_CUES, *ASPECT_CUES)
 def batch_cues(s: Scores, n: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Cue matrices (:data:`CUE_LABELS`) of every clause and of every message (a message has
     a cue when one of its clauses has it)."""
-    clause = cue_matrix(s.clause_text, {**INTENT_CUES, **ASPECT_CUES})
+    return clause_cues(s.clause_text, s.clause_rows, n)
+
+
+def clause_cues(
+    clause_text: pl.Series, clause_rows: npt.NDArray[np.integer], n: int
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """:func:`batch_cues` from the clause texts and their message rows (no scores needed)."""
+    clause = cue_matrix(clause_text, {**INTENT_CUES, **ASPECT_CUES})
     if not len(clause):
         return clause, np.zeros((n, len(CUE_LABELS)), dtype=bool)
-    starts = np.flatnonzero(np.r_[True, s.clause_rows[1:] != s.clause_rows[:-1]])
+    starts = np.flatnonzero(np.r_[True, clause_rows[1:] != clause_rows[:-1]])
     message = np.maximum.reduceat(clause, starts, axis=0)
     return clause, message
 

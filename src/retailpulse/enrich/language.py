@@ -129,10 +129,11 @@ def chinese_script(raw: pl.Series) -> list[str]:
 
 
 def detect(
-    raw: pl.Series, p_english: npt.NDArray[np.float32]
+    raw: pl.Series, p_english: npt.NDArray[np.float32], counts: pl.DataFrame | None = None
 ) -> tuple[list[str], list[str | None]]:
-    """``language`` and ``script`` of each message; ``p_english`` from the language head."""
-    c = script_counts(raw)
+    """``language`` and ``script`` of each message; ``p_english`` from the language head,
+    ``counts`` is ``script_counts(raw)`` when the caller has it already."""
+    c = script_counts(raw) if counts is None else counts
     letters = c["letters"].to_numpy()
     han = c["han"].to_numpy()
     latin = c["latin"].to_numpy()

@@ -7,6 +7,7 @@ in the CLI, in the store runner and inside Spark's ``mapInArrow``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -15,9 +16,9 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from retailpulse.enrich.cues import CUE_LABELS, batch_cues
+from retailpulse.enrich.cues import CUE_LABELS, clause_cues
 from retailpulse.enrich.entities import Catalog
-from retailpulse.enrich.language import detect
+from retailpulse.enrich.language import detect, script_counts
 from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, SURPRISE_CUES, cue_pattern
 from retailpulse.enrich.model import LinearModel, sigmoid, softmax
 from retailpulse.enrich.scoring import Scores, score
@@ -254,6 +255,35 @@ def _aspects(
     return _by_row(n, frame["row"].to_numpy(), frame["a"])
 
 
+def _opinions(
+    cols: dict[str, pl.Series],
+    want: set[str],
+    m: LinearModel,
+    s: Scores,
+    language: list[str],
+    normalised: pl.Series,
+    empty: npt.NDArray[np.bool_],
+    clause_cue: npt.NDArray[np.bool_],
+    message_cue: npt.NDArray[np.bool_],
+) -> None:
+    """Sentiment, emotion, aspects and intents of the wanted tasks, added to ``cols``."""
+    labels, p = _sentiment(m, s, language, normalised, empty, message_cue)
+    sentiment = p.argmax(axis=1)
+    if "sentiment" in want:
+        cols["sentiment"] = pl.Series(labels, dtype=pl.String)
+        cols["p_negative"] = pl.Series(p[:, 0].astype(np.float64))
+        cols["p_neutral"] = pl.Series(p[:, 1].astype(np.float64))
+        cols["p_positive"] = pl.Series(p[:, 2].astype(np.float64))
+    if "emotion" in want:
+        cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
+    if {"intents", "aspects"} & want:
+        aspects = _aspects(m, s, len(normalised), sentiment, clause_cue)
+        if "aspects" in want:
+            cols["aspects"] = _blank(aspects, empty)
+        if "intents" in want:
+            cols["intents"] = _blank(_intents(m, s, message_cue, sentiment, aspects), empty)
+
+
 def _blank(values: list[str], empty: npt.NDArray[np.bool_]) -> pl.Series:
     """``values`` as a string column, ``""`` where the message is empty."""
     return pl.Series(values, dtype=pl.String).set(pl.Series(empty), "")
@@ -282,42 +312,38 @@ def enrich_texts(
     cl = explode_clauses(lists)
     # the normalised message is its normalised clauses, joined
     normalised = lists["normalised"]
-    # nothing to judge: no text, or only links and mentions
-    content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "").str.strip_chars()
-    empty = (content.str.len_bytes() == 0).to_numpy()
-    s = score(m, raw, cl) if n else None
-    language: list[str] = ["unknown"] * n
-    if s is not None and {"language", "sentiment", "emotion"} & set(wanted):
-        lh = m.head("language")
-        p_en = softmax(s.message[:, lh.start : lh.stop])[:, lh.labels.index("en")]
-        language, script = detect(raw, p_en)
-        if "language" in wanted:
-            cols["language"] = pl.Series(language, dtype=pl.String)
-            cols["script"] = pl.Series(script, dtype=pl.String)
-    sentiment = np.ones(n, dtype=np.int64)
-    if s is not None and {"sentiment", "emotion", "intents", "aspects"} & set(wanted):
-        clause_cues, message_cues = batch_cues(s, n)
-        labels, p = _sentiment(m, s, language, normalised, empty, message_cues)
-        sentiment = p.argmax(axis=1)
-        if "sentiment" in wanted:
-            cols["sentiment"] = pl.Series(labels, dtype=pl.String)
-            cols["p_negative"] = pl.Series(p[:, 0].astype(np.float64))
-            cols["p_neutral"] = pl.Series(p[:, 1].astype(np.float64))
-            cols["p_positive"] = pl.Series(p[:, 2].astype(np.float64))
-        if "emotion" in wanted:
-            cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
-    if s is not None and {"intents", "aspects"} & set(wanted):
-        aspects = _aspects(m, s, n, sentiment, clause_cues)
-        if "aspects" in wanted:
-            cols["aspects"] = _blank(aspects, empty)
-        if "intents" in wanted:
-            cols["intents"] = _blank(_intents(m, s, message_cues, sentiment, aspects), empty)
-    if "entities" in wanted:
-        if catalog is None or catalog.is_empty:
-            catalog = Catalog()
-        cols["entities"] = pl.Series(catalog.match(normalised, raw), dtype=pl.String)
-    if "spam" in wanted:
-        cols["is_spam"] = spam_flags(raw, normalised)
+    want = set(wanted)
+    need_language = bool(n and {"language", "sentiment", "emotion"} & want)
+    need_cues = bool(n and {"sentiment", "emotion", "intents", "aspects"} & want)
+    if "entities" in want and (catalog is None or catalog.is_empty):
+        catalog = Catalog()
+    # the stages below need only the clauses: they run side by side (Polars, NumPy and SciPy
+    # release the GIL), only the tasks asked for
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
+        cues = pool.submit(clause_cues, cl["clause"], cl["row"].to_numpy(), n) if need_cues else None
+        scripts = pool.submit(script_counts, raw) if need_language else None
+        entities = pool.submit(catalog.match, normalised, raw) if "entities" in want else None
+        spam = pool.submit(spam_flags, raw, normalised) if "spam" in want else None
+        # nothing to judge: no text, or only links and mentions
+        content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "")
+        empty = (content.str.strip_chars().str.len_bytes() == 0).to_numpy()
+        s = scores.result() if scores is not None else None
+        language: list[str] = ["unknown"] * n
+        if s is not None and scripts is not None:
+            lh = m.head("language")
+            p_en = softmax(s.message[:, lh.start : lh.stop])[:, lh.labels.index("en")]
+            language, script = detect(raw, p_en, scripts.result())
+            if "language" in want:
+                cols["language"] = pl.Series(language, dtype=pl.String)
+                cols["script"] = pl.Series(script, dtype=pl.String)
+        if s is not None and cues is not None:
+            clause_cue, message_cue = cues.result()
+            _opinions(cols, want, m, s, language, normalised, empty, clause_cue, message_cue)
+        if entities is not None:
+            cols["entities"] = pl.Series(entities.result(), dtype=pl.String)
+        if spam is not None:
+            cols["is_spam"] = spam.result()
     out = {}
     for name in ENRICHMENT_COLUMNS:
         dtype = (
