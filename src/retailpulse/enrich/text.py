@@ -246,9 +246,10 @@ def normalise_expr(
     # class is the punctuation class plus whitespace, which has no \w, !, ?, symbol or glue)
     e = e.str.replace_all(r"[^\w!?'\p{So}\p{Sk}\u200d\ufe0f]+", "  ")
     e = pl.lit("  ") + e + pl.lit("  ")
-    # only ASCII spaces are left (the patterns' values hold single ASCII spaces), so an ASCII
-    # run is every whitespace run
-    e = e.str.replace_many(_word_patterns()).str.replace_all(" +", " ").str.strip_chars()
+    # only ASCII spaces are left, two between tokens (a pattern's value keeps the spaces around
+    # it and holds single spaces) and two to four at the ends, which strip_chars removes
+    e = e.str.replace_many(_word_patterns()).str.replace_all("  ", " ", literal=True)
+    e = e.str.strip_chars()
     return e
 
 
