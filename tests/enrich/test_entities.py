@@ -72,8 +72,8 @@ def test_nearest_picks_what_extract_one_picks(words: list[str]) -> None:
     # batch scoring (cdist) must choose like one extractOne call per word, ties included
     index = {a: {f"competitor:{a}"} for a in ("tokopedia", "shopee", "shopes", "bestdeal")}
     want = {}
-    for w in words + ["shopee", "shope", "tokopeda"]:
+    for w in [*words, "shopee", "shope", "tokopeda"]:
         best = process.extractOne(w, list(index), scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
         if best is not None:
             want[w] = index[best[0]]
-    assert _nearest(words + ["shopee", "shope", "tokopeda"], index) == want
+    assert _nearest([*words, "shopee", "shope", "tokopeda"], index) == want

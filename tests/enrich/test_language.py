@@ -45,7 +45,7 @@ def test_urls_and_mentions_are_not_letters() -> None:
 @given(st.lists(st.one_of(st.none(), st.text(max_size=60)), max_size=8))
 def test_script_counts_equal_the_regex_counts(texts: list[str | None]) -> None:
     # the code point table must count exactly what Polars' regex classes count
-    raw = pl.Series(texts + ["汉字 kana カナ ñ https://例え.jp @名前 Ωμέγα"], dtype=pl.String)
+    raw = pl.Series([*texts, "汉字 kana カナ ñ https://例え.jp @名前 Ωμέγα"], dtype=pl.String)
     t = pl.col("t").fill_null("").str.slice(0, MAX_ANALYSED_CHARS)
     t_clean = t.str.replace_all(r"(?:https?://|www\.)\S+|@[\w.]+", " ")
     want = pl.DataFrame({"t": raw}).select(

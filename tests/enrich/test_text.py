@@ -119,8 +119,9 @@ def _reference_expr(expr: pl.Expr, emoji_map: dict[str, str]) -> pl.Expr:
         .str.replace_all(r"@[\w.]+", " xmention ")
         .str.replace_all(r"#(\w+)", " $1 ")
     )
+    words = r"(?-u:\b)(but|however|tapi|tetapi|namun|padahal)(?-u:\b)|(但是|可是|不过|但)"
     e = e.str.replace_all(r"([.;,。；，！!?？\n]+)", "$1 xclause ").str.replace_all(
-        r"(?-u:\b)(but|however|tapi|tetapi|namun|padahal)(?-u:\b)|(但是|可是|不过|但)", " xclause $0"
+        words, " xclause $0"
     )
     if emoji_map:
         e = e.str.replace_many(emoji_map, leftmost=True)
@@ -134,9 +135,43 @@ def _reference_expr(expr: pl.Expr, emoji_map: dict[str, str]) -> pl.Expr:
 
 
 _TRICKY = st.sampled_from(
-    ["aaa", "Sooo", "!!", "?？", "  ", "\u3000", "\xa0", "\t", "\n", ".", ", ", "但是", "這",
-     "😍", "👍🏽", "gak", "bgt", "good", "bad", "#tag", "@me", "http://x.y/z", "\x01", "'", "é",
-     "xclause", "but", "nyaaa", "ok", "—", "…", "5", "_", "zzzz", "bbb"]
+    [
+        "aaa",
+        "Sooo",
+        "!!",
+        "?？",
+        "  ",
+        "\u3000",
+        "\xa0",
+        "\t",
+        "\n",
+        ".",
+        ", ",
+        "但是",
+        "這",
+        "😍",
+        "👍🏽",
+        "gak",
+        "bgt",
+        "good",
+        "bad",
+        "#tag",
+        "@me",
+        "http://x.y/z",
+        "\x01",
+        "'",
+        "é",
+        "xclause",
+        "but",
+        "nyaaa",
+        "ok",
+        "—",
+        "…",
+        "5",
+        "_",
+        "zzzz",
+        "bbb",
+    ]
 )
 
 

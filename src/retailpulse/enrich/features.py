@@ -62,8 +62,7 @@ def codepoints(
     if isinstance(texts, pl.Series):
         # joined in Rust: one Python string instead of one per text
         joined = pl.concat_str([pl.lit(" "), pl.col("t").fill_null(""), pl.lit(" \0")])
-        buf = pl.DataFrame({"t": texts}).select(joined.str.join("")).item() if len(texts) else ""
-        buf = buf + "\0" if not buf else buf
+        buf = pl.DataFrame({"t": texts}).select(joined.str.join("")).item() if len(texts) else "\0"
     else:
         buf = "\0".join(f" {t} " for t in texts) + "\0"
     c = np.frombuffer(buf.encode("utf-32-le"), dtype=np.uint32)
@@ -77,9 +76,7 @@ def codepoints(
 _CHUNK = 1 << 15
 
 
-def _bucket_into(
-    h: U64, salt: int, bits: int, x: U64, y: U64, out: npt.NDArray[np.int32]
-) -> None:
+def _bucket_into(h: U64, salt: int, bits: int, x: U64, y: U64, out: npt.NDArray[np.int32]) -> None:
     """:func:`_bucket` of ``h`` written into ``out``, with scratch arrays ``x`` and ``y``."""
     np.add(h, _SALT[salt], out=x)
     np.multiply(x, _MULT[63], out=x)

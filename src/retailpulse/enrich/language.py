@@ -86,9 +86,7 @@ def _classify(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
     return out
 
 
-def _class_counts(
-    texts: pl.Series, classes: tuple[int, ...]
-) -> dict[int, npt.NDArray[np.int64]]:
+def _class_counts(texts: pl.Series, classes: tuple[int, ...]) -> dict[int, npt.NDArray[np.int64]]:
     """Per text, the number of characters with each of the class bits ``classes``."""
     n = len(texts)
     ends = np.cumsum(texts.str.len_chars().fill_null(0).to_numpy(), dtype=np.int64)

@@ -315,15 +315,17 @@ def enrich_texts(
     want = set(wanted)
     need_language = bool(n and {"language", "sentiment", "emotion"} & want)
     need_cues = bool(n and {"sentiment", "emotion", "intents", "aspects"} & want)
-    if "entities" in want and (catalog is None or catalog.is_empty):
-        catalog = Catalog()
+    matcher = None
+    if "entities" in want:
+        matcher = catalog if catalog is not None and not catalog.is_empty else Catalog()
     # the stages below need only the clauses: they run side by side (Polars, NumPy and SciPy
     # release the GIL), only the tasks asked for
     with ThreadPoolExecutor(max_workers=2) as pool:
         scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
-        cues = pool.submit(clause_cues, cl["clause"], cl["row"].to_numpy(), n) if need_cues else None
+        rows = cl["row"].to_numpy()
+        cues = pool.submit(clause_cues, cl["clause"], rows, n) if need_cues else None
         scripts = pool.submit(script_counts, raw) if need_language else None
-        entities = pool.submit(catalog.match, normalised, raw) if "entities" in want else None
+        entities = pool.submit(matcher.match, normalised, raw) if matcher is not None else None
         spam = pool.submit(spam_flags, raw, normalised) if "spam" in want else None
         # nothing to judge: no text, or only links and mentions
         content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "")

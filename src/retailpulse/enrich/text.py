@@ -273,6 +273,7 @@ def clause_lists(texts: pl.Series) -> pl.DataFrame:
     frame = pl.DataFrame({"t": series})
     # one expression chain runs on one thread: cut a large batch in parts that run in parallel
     step = max(PARALLEL_ROWS, -(-len(frame) // PARALLEL_PARTS))
+
     def run(part: pl.DataFrame) -> pl.DataFrame:
         return part.select(parts.alias("clauses")).with_columns(
             pl.col("clauses").list.join(" ").alias("normalised")
