@@ -59,14 +59,13 @@ def _raw_scores(
     counts = np.zeros(n_c, dtype=np.float64)
     ones = np.ones(max((len(cols) for _, cols in blocks), default=0), dtype=np.float32)
     for rows, cols in blocks:
-        # the same CSR matrix as block_matrices builds, its row lengths reused for the counts
-        per_row = np.bincount(rows, minlength=n_c)
-        indptr = np.zeros(n_c + 1, dtype=np.int32 if len(cols) < 2**31 else np.int64)
-        np.cumsum(per_row, out=indptr[1:])
+        # the same CSR matrix as block_matrices builds; rows are sorted, so the row pointers
+        # are binary searches, and the row lengths give the counts
+        indptr = np.searchsorted(rows, np.arange(n_c + 1, dtype=rows.dtype))
         m = sp.csr_matrix((ones[: len(cols)], cols, indptr), shape=(n_c, blank + 1))
         raw += m @ model.weights
         # n-grams that cross two texts (the blank bucket) do not count
-        counts += per_row - np.bincount(rows[cols == blank], minlength=n_c)
+        counts += np.diff(indptr) - np.bincount(rows[np.flatnonzero(cols == blank)], minlength=n_c)
     return raw, counts
 
 
