@@ -1,7 +1,10 @@
 """Normalisation of message text for analysis (the original text is always kept as it was).
 
 Every step is a vectorised Polars string expression, so a batch of 100,000 messages is
-normalised in Rust without a Python loop:
+normalised in Rust without a Python loop; a large batch is cut in parts that run on parallel
+threads. Steps are fused where the result is provably the same (one regex for all 26 letter
+elongations, one for punctuation and whitespace); ``tests/enrich/test_text.py`` holds the fused
+chain to the step-by-step one:
 
 1. NUL bytes and other control characters become spaces; text is cut to
    :data:`MAX_ANALYSED_CHARS` characters (the original is untouched).
