@@ -1,4 +1,4 @@
-"""Language and script of each message.
+r"""Language and script of each message.
 
 py3langid (restricted to en/id/ms/jv/zh) classifies about 2,900 short messages a second on this
 machine's CPU (measured on the shared validation tweets and SmSA texts), ten times too slow for
