@@ -322,9 +322,10 @@ def enrich_texts(
     # release the GIL), only the tasks asked for
     with ThreadPoolExecutor(max_workers=2) as pool:
         scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
+        # in the order they are needed: language first, cues next, entities and spam at the end
+        scripts = pool.submit(script_counts, raw) if need_language else None
         rows = cl["row"].to_numpy()
         cues = pool.submit(clause_cues, cl["clause"], rows, n) if need_cues else None
-        scripts = pool.submit(script_counts, raw) if need_language else None
         entities = pool.submit(matcher.match, normalised, raw) if matcher is not None else None
         spam = pool.submit(spam_flags, raw, normalised) if "spam" in want else None
         # nothing to judge: no text, or only links and mentions
