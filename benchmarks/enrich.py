@@ -3,8 +3,9 @@
 Runs in one process, on this machine, with the shipped model:
 
 * sentiment: macro-F1 (and accuracy) of retailpulse's fast tier and of VADER (vaderSentiment,
-  compound >= 0.05 positive, <= -0.05 negative, else neutral) on English tweets; retailpulse on
-  Indonesian SmSA; retailpulse and snownlp (sentiments >= 0.5 positive) on ChnSentiCorp;
+  compound >= 0.05 positive, <= -0.05 negative, else neutral) on English tweets (ours 5-fold
+  cross-validated, because the shipped English head also learns from that file); retailpulse
+  on Indonesian SmSA; retailpulse and snownlp (sentiments >= 0.5 positive) on ChnSentiCorp;
 * emotion macro-F1 per language, intent and aspect macro-F1 on the hand-labelled set;
 * throughput with all tasks on (messages per second over a mix of the valid texts), beside
   VADER's and snownlp's own throughput; peak memory; model load time in a fresh process.
@@ -139,7 +140,10 @@ def main() -> None:
         report["demo planted messages (synthetic sanity check)"] = demo_recall()
 
     vader, vader_rate = vader_labels(en_texts)
-    ours_en = enrich_texts(en_texts, tasks=["language", "sentiment"])["sentiment"].to_list()
+    # the shipped English head learns from this file: its figure is the 5-fold cross-validated
+    # one of the validation section (every prediction from a model that never saw the tweet)
+    fast = report.get("fast validation", {})
+    assert isinstance(fast, dict)
     snow, snow_rate = snownlp_labels(zh_texts)
     ours_zh = enrich_texts(zh_texts, tasks=["sentiment"])["sentiment"].to_list()
     report["peers"] = {
@@ -154,7 +158,9 @@ def main() -> None:
         "retailpulse fast sentiment/zh accuracy (same run)": round(
             sum(a == b for a, b in zip(zh_labels, ours_zh, strict=True)) / len(zh_labels), 3
         ),
-        "retailpulse fast sentiment/en macro_f1 (same run)": round(macro_f1(en_labels, ours_en), 3),
+        "retailpulse fast sentiment/en macro_f1 (5-fold CV, same run)": fast.get(
+            "sentiment/en macro_f1 (5-fold CV)"
+        ),
         "VADER msgs/s (sentiment only)": round(vader_rate),
         "snownlp msgs/s (sentiment only)": round(snow_rate),
     }

@@ -90,7 +90,7 @@ def test_train_and_categories_add(tiny_data: Path, tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
-    assert "sentiment/en macro_f1" in doc["validation"]
+    assert "sentiment/en macro_f1 (5-fold CV)" in doc["validation"]
     assert (model_dir / "weights.npz").exists()
     examples = tmp_path / "parking.txt"
     examples.write_text("parking full\nno parking space\nparkir penuh\n", encoding="utf-8")

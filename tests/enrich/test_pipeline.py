@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retailpulse.enrich.pipeline import ENRICHMENT_COLUMNS, enrich_batch, enrich_texts
+from retailpulse.enrich.train import train_model
 from retailpulse.errors import InputError, MissingColumnError
 
 
@@ -165,3 +169,19 @@ def test_two_thread_scoring_matches_one_thread() -> None:
         scoring.PARALLEL_MIN = serial_min
     two = scoring.score(load_model(), texts)
     assert np.allclose(one.message, two.message) and np.allclose(one.clause, two.clause)
+
+
+def test_polarity_head_keeps_the_shared_neutral_probability(tiny_data: Path) -> None:
+    model = train_model(tiny_data, bits=12, version="fast-test")
+    shared_only = copy.deepcopy(model)
+    for name in ("sentiment_en", "sentiment_id", "sentiment_zh"):
+        shared_only.drop_head(name)
+    text = ["房间很脏，不会再来"]
+    both = enrich_texts(text, model=model, tasks=["language", "sentiment"])
+    shared = enrich_texts(text, model=shared_only, tasks=["language", "sentiment"])
+    assert both["language"][0] == "zh"
+    assert both["p_neutral"][0] == pytest.approx(shared["p_neutral"][0], abs=1e-6)
+    total = both["p_negative"][0] + both["p_neutral"][0] + both["p_positive"][0]
+    assert total == pytest.approx(1.0, abs=1e-5)
+    # a model without language heads (an older one) still enriches, with the shared head
+    assert shared["sentiment"][0] in {"negative", "neutral", "positive"}

@@ -157,8 +157,9 @@ def enrich_file(
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("../shared/data"),
     show_default=True,
-    help="Folder of the shared labelled data (train files are learnt from, valid files "
-    "only reported on).",
+    help="Folder of the shared labelled data (train files are learnt from; valid files are "
+    "reported on, except the English tweet one, which the English head also learns from and "
+    "which is cross-validated).",
 )
 @click.option(
     "-o",
@@ -226,7 +227,7 @@ def train(
     }
     try:
         with _progress(disable=as_json) as bar:
-            job = bar.add_task("Training", total=6)
+            job = bar.add_task("Training", total=9)
 
             def step(name: str) -> None:
                 bar.update(job, description=f"Training {name}", advance=1)

@@ -107,8 +107,14 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "suggestion", "tolong", "mohon", "tambahin", "tambahkan", "buka cabang", "buka toko",
         "sediain", "sediakan", "diperbanyak", "restok", "semoga", "harap", "please dong", "bikinin",
         "buatin", "adain", "adakan", "ditambah", "request", "usul", "saran", "kapan restock",
-        "kapan restok", "kapan buka", "produksi lagi", "stok lagi", "希望", "建议", "能不能", "请",
-        "麻烦", "增加", "改进", "要改善", "求", "出个", "多出", "补货", "上架", "开店", "开一家",
+        "kapan restok", "kapan buka", "produksi lagi", "stok lagi",
+        # Chinese asks aimed at the seller (bare 希望 / 建议 / 请 also open wishes, advice to
+        # other shoppers and 请问 questions)
+        "希望能", "希望可以", "希望你们", "希望商家", "希望酒店", "希望卖家", "希望增加",
+        "希望改进", "希望尽快", "建议你们", "建议商家", "建议酒店", "建议卖家", "建议增加",
+        "建议改进", "应该改", "有待改善", "有待改进", "有待加强", "有待提高", "能不能", "请你们",
+        "请尽快", "请给", "请帮", "请把", "请商家", "请卖家",
+        "麻烦你们", "麻烦帮", "麻烦商家", "增加", "改进", "要改善", "求", "出个", "多出", "补货", "上架", "开店", "开一家",
         "恳请", "拜托", "可以考虑", "加个", "什么时候补",
     ),
 }
@@ -141,6 +147,9 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
         "性能", "配置", "电池", "内容", "印刷", "设施", "尺码", "码数", "偏大", "偏小", "掉色",
         "起球", "开线", "破洞", "坏了", "正品", "假货", "耐用", "舒服", "手感", "质感", "款式",
         "好用", "难用", "味道", "用料", "瑕疵", "缩水", "变形", "东西",
+        # the product itself in the shared reviews' domains: books, laptops, hotel rooms' food
+        "这本书", "本书", "这套书", "这书", "书中", "故事", "作者", "译者", "翻译", "情节",
+        "系统", "驱动", "键盘", "散热", "风扇", "硬盘", "内存", "外观", "机器", "噪音", "早餐",
     ),
     "service": (
         "helped", "helping", "patient", "sorted my", "bantuin", "membantu", "dibantu",

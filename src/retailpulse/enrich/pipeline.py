@@ -39,7 +39,7 @@ ACCURATE_UNAVAILABLE = (
 
 #: Version of the rules around the heads (cue lexicons, polarity and intent rules); part of
 #: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
-RULES_VERSION = 2
+RULES_VERSION = 3
 
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
 #: cue; chosen on the shared *train* files (see the model card).
@@ -92,6 +92,47 @@ def _has_opinion(normalised: pl.Series) -> npt.NDArray[np.bool_]:
     return out
 
 
+#: Which language head judges a message's sentiment (ms and jv are closest to Indonesian).
+SENTIMENT_HEAD_OF = {
+    "en": "sentiment_en",
+    "id": "sentiment_id",
+    "ms": "sentiment_id",
+    "jv": "sentiment_id",
+    "zh": "sentiment_zh",
+}
+
+
+def _language_heads(
+    model: LinearModel,
+    s: Scores,
+    language: list[str],
+    p: npt.NDArray[np.float32],
+    complaint: npt.NDArray[np.float32],
+    praise: npt.NDArray[np.float32],
+) -> None:
+    """Replace ``p`` (in place) with the language heads' probabilities where a message's language
+    has one. A three-class head replaces the row; a polarity head (negative, positive) keeps
+    the shared head's neutral probability and splits the rest."""
+    langs = np.array(language, dtype=object)
+    for lang, name in SENTIMENT_HEAD_OF.items():
+        if name not in model.heads:
+            continue
+        rows = np.flatnonzero(langs == lang)
+        if not len(rows):
+            continue
+        h = model.heads[name]
+        z = s.message[rows, h.start : h.stop].copy()
+        z[:, h.labels.index("negative")] += CUE_SHIFT * complaint[rows]
+        z[:, h.labels.index("positive")] += CUE_SHIFT * praise[rows]
+        q = softmax(z)
+        if "neutral" in h.labels:
+            p[rows] = q[:, [h.labels.index(lab) for lab in ("negative", "neutral", "positive")]]
+        else:
+            polar = 1.0 - p[rows, 1]
+            p[rows, 0] = polar * q[:, h.labels.index("negative")]
+            p[rows, 2] = polar * q[:, h.labels.index("positive")]
+
+
 def _sentiment(
     model: LinearModel,
     s: Scores,
@@ -102,11 +143,13 @@ def _sentiment(
 ) -> tuple[list[str], npt.NDArray[np.float32]]:
     h = model.head("sentiment")
     z = s.message[:, h.start : h.stop].copy()
-    if CUE_SHIFT:
-        # complaint cues raise the negative score, praise cues the positive one
-        z[:, 0] += CUE_SHIFT * cues[:, CUE_LABELS.index("complaint")]
-        z[:, 2] += CUE_SHIFT * cues[:, CUE_LABELS.index("praise")]
+    complaint = cues[:, CUE_LABELS.index("complaint")].astype(np.float32)
+    praise = cues[:, CUE_LABELS.index("praise")].astype(np.float32)
+    # complaint cues raise the negative score, praise cues the positive one
+    z[:, 0] += CUE_SHIFT * complaint
+    z[:, 2] += CUE_SHIFT * praise
     p = softmax(z)
+    _language_heads(model, s, language, p, complaint, praise)
     english = np.array([lang == "en" for lang in language], dtype=bool)
     if english.any():
         # sentiment needs evidence: an English message without an opinion word, an emoji or a
