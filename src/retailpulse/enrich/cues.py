@@ -65,7 +65,7 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
     for k, c in cues.items():
         col = pl.col("t")
         if k == "praise":
-            col = col.str.replace_all("不错", "很好").str.replace_all(_NEGATED, " ")
+            col = col.str.replace_all("不错", "很好", literal=True).str.replace_all(_NEGATED, " ")
         elif k == "complaint":
             col = col.str.replace_all(_NEGATED_COMPLAINT, " ")
         exprs.append(col.str.contains(cue_pattern(c)).alias(k))
