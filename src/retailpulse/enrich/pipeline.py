@@ -45,6 +45,9 @@ RULES_VERSION = 3
 #: cue; chosen on the shared *train* files (see the model card).
 CUE_SHIFT = 1.0
 
+#: Threads for the stages that need only the clauses (scoring, cues, scripts, entities, spam).
+STAGE_THREADS = 2
+
 _TYPES: dict[str, pa.DataType] = {
     "p_negative": pa.float64(),
     "p_neutral": pa.float64(),
@@ -363,7 +366,7 @@ def enrich_texts(
         matcher = catalog if catalog is not None and not catalog.is_empty else Catalog()
     # the stages below need only the clauses: they run side by side (Polars, NumPy and SciPy
     # release the GIL), only the tasks asked for
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool:
         scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
         # in the order they are needed: language first, cues next, entities and spam at the end
         scripts = pool.submit(script_counts, raw) if need_language else None
