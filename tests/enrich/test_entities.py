@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
-from retailpulse.enrich.entities import Catalog, order_numbers
+from retailpulse.enrich.entities import _FUZZY_SCORE, Catalog, _nearest, order_numbers
 from retailpulse.enrich.text import normalise
 
 
@@ -61,3 +64,16 @@ def test_order_numbers() -> None:
 def test_empty_catalog_still_finds_orders() -> None:
     s = pl.Series(["order #Z99999 missing", ""])
     assert Catalog().match(normalise(s), s) == ["order:Z99999", ""]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet="abcdeopst", min_size=5, max_size=10), max_size=20))
+def test_nearest_picks_what_extract_one_picks(words: list[str]) -> None:
+    # batch scoring (cdist) must choose like one extractOne call per word, ties included
+    index = {a: {f"competitor:{a}"} for a in ("tokopedia", "shopee", "shopes", "bestdeal")}
+    want = {}
+    for w in [*words, "shopee", "shope", "tokopeda"]:
+        best = process.extractOne(w, list(index), scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
+        if best is not None:
+            want[w] = index[best[0]]
+    assert _nearest([*words, "shopee", "shope", "tokopeda"], index) == want

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from retailpulse.enrich.language import detect
+from retailpulse.enrich.language import chinese_script, detect, script_counts
+from retailpulse.enrich.text import MAX_ANALYSED_CHARS
 
 
 def run(texts: list[str | None], p_en: list[float]) -> tuple[list[str], list[str | None]]:
@@ -36,3 +39,28 @@ def test_unsure_latin_text_goes_to_langid() -> None:
 def test_urls_and_mentions_are_not_letters() -> None:
     lang, _ = run(["@someone https://example.com/abc"], [0.5])
     assert lang == ["unknown"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=60)), max_size=8))
+def test_script_counts_equal_the_regex_counts(texts: list[str | None]) -> None:
+    # the code point table must count exactly what Polars' regex classes count
+    raw = pl.Series([*texts, "汉字 kana カナ ñ https://例え.jp @名前 Ωμέγα"], dtype=pl.String)
+    t = pl.col("t").fill_null("").str.slice(0, MAX_ANALYSED_CHARS)
+    t_clean = t.str.replace_all(r"(?:https?://|www\.)\S+|@[\w.]+", " ")
+    want = pl.DataFrame({"t": raw}).select(
+        t_clean.str.count_matches(r"\p{L}").alias("letters"),
+        t_clean.str.count_matches(r"\p{Han}").alias("han"),
+        t_clean.str.count_matches(r"\p{Latin}").alias("latin"),
+        t_clean.str.count_matches(r"[\p{Hiragana}\p{Katakana}\p{Hangul}]").alias("kana"),
+    )
+    assert script_counts(raw).equals(want)
+
+
+def test_chinese_script_counts_traditional_and_simplified_only_characters() -> None:
+    assert chinese_script(pl.Series(["這個很好", "这个很好", "很好", None])) == [
+        "Hant",
+        "Hans",
+        "Hans",
+        "Hans",
+    ]

@@ -1,10 +1,20 @@
 from __future__ import annotations
 
+import string
+
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retailpulse.enrich.text import MAX_ANALYSED_CHARS, clauses, normalise
+from retailpulse.enrich.text import (
+    MAX_ANALYSED_CHARS,
+    _present_emoji,
+    _word_patterns,
+    clauses,
+    normalise,
+    normalise_expr,
+    traditional_to_simplified,
+)
 
 
 def norm(text: str | None) -> str:
@@ -96,3 +106,81 @@ def test_any_text_normalises_to_one_line(text: str) -> None:
 def every_clause_row_kept(text: str) -> bool:
     out = clauses(pl.Series([text, text]))
     return sorted(set(out["row"].to_list())) == [0, 1]
+
+
+def _reference_expr(expr: pl.Expr, emoji_map: dict[str, str]) -> pl.Expr:
+    """Normalisation as first written (one pass per step): the fused passes must match it."""
+    e = (
+        expr.fill_null("")
+        .str.replace_all(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]", " ")
+        .str.slice(0, MAX_ANALYSED_CHARS)
+        .str.to_lowercase()
+        .str.replace_all(r"(?:https?://|www\.)\S+", " xurl ")
+        .str.replace_all(r"@[\w.]+", " xmention ")
+        .str.replace_all(r"#(\w+)", " $1 ")
+    )
+    words = r"(?-u:\b)(but|however|tapi|tetapi|namun|padahal)(?-u:\b)|(但是|可是|不过|但)"
+    e = e.str.replace_all(r"([.;,。；，！!?？\n]+)", "$1 xclause ").str.replace_all(
+        words, " xclause $0"
+    )
+    if emoji_map:
+        e = e.str.replace_many(emoji_map, leftmost=True)
+    for ch in string.ascii_lowercase:
+        e = e.str.replace_all(ch * 3 + "+", ch)
+    e = e.str.replace_all(r"!+", " ! ").str.replace_all(r"[?？]+", " ? ")
+    e = e.str.replace_many(traditional_to_simplified())
+    e = e.str.replace_all(r"[^\w\s!?'\p{So}\p{Sk}\u200d\ufe0f]", " ").str.replace_all(r"\s+", "  ")
+    e = pl.lit("  ") + e + pl.lit("  ")
+    return e.str.replace_many(_word_patterns()).str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+_TRICKY = st.sampled_from(
+    [
+        "aaa",
+        "Sooo",
+        "!!",
+        "?？",
+        "  ",
+        "\u3000",
+        "\xa0",
+        "\t",
+        "\n",
+        ".",
+        ", ",
+        "但是",
+        "這",
+        "😍",
+        "👍🏽",
+        "gak",
+        "bgt",
+        "good",
+        "bad",
+        "#tag",
+        "@me",
+        "http://x.y/z",
+        "\x01",
+        "'",
+        "é",
+        "xclause",
+        "but",
+        "nyaaa",
+        "ok",
+        "—",
+        "…",
+        "5",
+        "_",
+        "zzzz",
+        "bbb",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.one_of(_TRICKY, st.text(max_size=4)), max_size=12), max_size=6))
+def test_fused_normalisation_matches_the_step_by_step_reference(parts: list[list[str]]) -> None:
+    texts = pl.Series(["".join(p) for p in parts] + ["Sooo gooood!!! 但是 這 😍 bgt"])
+    emoji_map = _present_emoji(texts)
+    frame = pl.DataFrame({"t": texts})
+    got = frame.select(normalise_expr(pl.col("t"), clauses=True, emoji_map=emoji_map))
+    want = frame.select(_reference_expr(pl.col("t"), emoji_map))
+    assert got.to_series().to_list() == want.to_series().to_list()

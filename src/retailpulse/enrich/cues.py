@@ -36,10 +36,17 @@ CUE_LABELS = (*INTENT_CUES, *ASPECT_CUES)
 def batch_cues(s: Scores, n: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Cue matrices (:data:`CUE_LABELS`) of every clause and of every message (a message has
     a cue when one of its clauses has it)."""
-    clause = cue_matrix(pl.Series(s.clause_text, dtype=pl.String), {**INTENT_CUES, **ASPECT_CUES})
+    return clause_cues(s.clause_text, s.clause_rows, n)
+
+
+def clause_cues(
+    clause_text: pl.Series, clause_rows: npt.NDArray[np.integer], n: int
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """:func:`batch_cues` from the clause texts and their message rows (no scores needed)."""
+    clause = cue_matrix(clause_text, {**INTENT_CUES, **ASPECT_CUES})
     if not len(clause):
         return clause, np.zeros((n, len(CUE_LABELS)), dtype=bool)
-    starts = np.flatnonzero(np.r_[True, s.clause_rows[1:] != s.clause_rows[:-1]])
+    starts = np.flatnonzero(np.r_[True, clause_rows[1:] != clause_rows[:-1]])
     message = np.maximum.reduceat(clause, starts, axis=0)
     return clause, message
 
@@ -58,7 +65,7 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
     for k, c in cues.items():
         col = pl.col("t")
         if k == "praise":
-            col = col.str.replace_all("不错", "很好").str.replace_all(_NEGATED, " ")
+            col = col.str.replace_all("不错", "很好", literal=True).str.replace_all(_NEGATED, " ")
         elif k == "complaint":
             col = col.str.replace_all(_NEGATED_COMPLAINT, " ")
         exprs.append(col.str.contains(cue_pattern(c)).alias(k))

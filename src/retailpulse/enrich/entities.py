@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
@@ -30,6 +31,20 @@ ORDER_PATTERN = (
 )
 _FUZZY_MIN_LEN = 6
 _FUZZY_SCORE = 85.0
+
+
+def _nearest(words: list[str], index: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Words with an alias of ``index`` at fuzz ratio >= :data:`_FUZZY_SCORE` mapped to that
+    alias's references (the first alias of the best score, as ``process.extractOne`` picks)."""
+    if not words:
+        return {}
+    choices = list(index)
+    scores = process.cdist(
+        words, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE, dtype=np.float64
+    )
+    best = scores.argmax(axis=1)
+    hit = scores[np.arange(len(words)), best] >= _FUZZY_SCORE
+    return {words[i]: index[choices[best[i]]] for i in np.flatnonzero(hit).tolist()}
 
 
 def _is_cjk(text: str) -> bool:
@@ -98,7 +113,6 @@ class Catalog:
             .with_row_index("row")
             .select("row", pl.col("t").str.split(" ").alias("w"))
             .explode("w")
-            .with_columns(pl.int_range(pl.len()).over("row").alias("pos"))
         )
         multi = [a for a in self.aliases if " " in a and not _is_cjk(a)]
         max_words = max((a.count(" ") + 1 for a in multi), default=1)
@@ -116,22 +130,14 @@ class Catalog:
             found[row].update(self.aliases[phrase])
         fuzzy = self._fuzzy_index()
         if fuzzy:
-            cands = (
-                words.filter(
-                    (pl.col("w").str.len_chars() >= _FUZZY_MIN_LEN - 1)
-                    & ~pl.col("w").is_in(list(self.aliases))
-                    & pl.col("w").str.contains(r"^\p{Latin}+$")
-                )
-                .select("w")
-                .unique()["w"]
-                .to_list()
-            )
-            choices = list(fuzzy)
-            near: dict[str, set[str]] = {}
-            for w in cands:
-                best = process.extractOne(w, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_SCORE)
-                if best is not None:
-                    near[w] = fuzzy[best[0]]
+            # each distinct word once: filter the distinct words, not every occurrence
+            distinct = words.select(pl.col("w").unique())
+            cands = distinct.filter(
+                (pl.col("w").str.len_chars() >= _FUZZY_MIN_LEN - 1)
+                & ~pl.col("w").is_in(list(self.aliases))
+                & pl.col("w").str.contains(r"^\p{Latin}+$")
+            )["w"].to_list()
+            near = _nearest(cands, fuzzy)
             if near:
                 hits = words.filter(pl.col("w").is_in(list(near)))
                 for row, w in hits.select("row", "w").iter_rows():

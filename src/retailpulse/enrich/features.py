@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 import scipy.sparse as sp
 
 HASH_SEED = 20_261_122
@@ -54,9 +55,16 @@ def _is_han(c: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
     return ((c >= 0x3400) & (c <= 0x9FFF)) | ((c >= 0x20000) & (c <= 0x2FA1F))
 
 
-def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int32]]:
+def codepoints(
+    texts: Sequence[str] | pl.Series,
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int32]]:
     """All texts as one code point array ``" t1 \\0 t2 \\0 ..."`` and the text id of each point."""
-    buf = "\0".join(f" {t} " for t in texts) + "\0"
+    if isinstance(texts, pl.Series):
+        # joined in Rust: one Python string instead of one per text
+        joined = pl.concat_str([pl.lit(" "), pl.col("t").fill_null(""), pl.lit(" \0")])
+        buf = pl.DataFrame({"t": texts}).select(joined.str.join("")).item() if len(texts) else "\0"
+    else:
+        buf = "\0".join(f" {t} " for t in texts) + "\0"
     c = np.frombuffer(buf.encode("utf-32-le"), dtype=np.uint32)
     sentinel = c == 0
     text_id = np.cumsum(sentinel, dtype=np.int32)
@@ -64,18 +72,59 @@ def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint32], npt.NDArra
     return c, text_id
 
 
+#: Positions hashed per step: the scratch arrays of a step stay in the CPU cache.
+_CHUNK = 1 << 15
+
+
+def _bucket_into(h: U64, salt: int, bits: int, x: U64, y: U64, out: npt.NDArray[np.int32]) -> None:
+    """:func:`_bucket` of ``h`` written into ``out``, with scratch arrays ``x`` and ``y``."""
+    np.add(h, _SALT[salt], out=x)
+    np.multiply(x, _MULT[63], out=x)
+    np.right_shift(x, np.uint64(29), out=y)
+    np.bitwise_xor(x, y, out=x)
+    np.multiply(x, _MULT[62], out=x)
+    np.right_shift(x, np.uint64(64 - bits), out=x)
+    out[:] = x
+
+
 def _bucket(h: U64, salt: int, bits: int) -> npt.NDArray[np.int32]:
     """Multiply-shift hashing of ``h`` into ``2**bits`` buckets."""
-    with np.errstate(over="ignore"):
-        x = (h + _SALT[salt]) * _MULT[63]
-        x = x ^ (x >> np.uint64(29))
-        x = x * _MULT[62]
-    out: npt.NDArray[np.int32] = (x >> np.uint64(64 - bits)).astype(np.int32)
+    out = np.empty(len(h), dtype=np.int32)
+    _bucket_into(h, salt, bits, np.empty_like(h), np.empty_like(h), out)
     return out
 
 
+def _char_ngrams(
+    c64: U64, sentinel: npt.NDArray[np.bool_], bits: int
+) -> list[npt.NDArray[np.int32]]:
+    """Buckets of the character n-grams (:data:`CHAR_NGRAMS`) starting at each position;
+    an n-gram with a text separator gets the blank bucket. Computed in cache-sized steps."""
+    n = len(c64)
+    top = max(CHAR_NGRAMS)
+    blank = np.int32(1 << bits)
+    outs = {k: np.empty(max(n - k, 0), dtype=np.int32) for k in range(1, top)}
+    h, x, y = (np.empty(_CHUNK, dtype=np.uint64) for _ in range(3))
+    bad = np.empty(_CHUNK, dtype=bool)
+    for a in range(0, max(n - 1, 0), _CHUNK):
+        m = min(a + _CHUNK, n) - a
+        np.multiply(c64[a : a + m], _MULT[0], out=h[:m])
+        bad[:m] = sentinel[a : a + m]
+        for k in range(1, top):
+            m = min(m, n - k - a)  # n-grams of k + 1 points start before n - k
+            if m <= 0:
+                break
+            np.multiply(c64[a + k : a + k + m], _MULT[k], out=x[:m])
+            np.add(h[:m], x[:m], out=h[:m])
+            np.bitwise_or(bad[:m], sentinel[a + k : a + k + m], out=bad[:m])
+            if k + 1 in CHAR_NGRAMS:
+                cols = outs[k][a : a + m]
+                _bucket_into(h[:m], k + 1, bits, x[:m], y[:m], cols)
+                cols[bad[:m]] = blank
+    return [outs[k] for k in range(1, top) if k + 1 in CHAR_NGRAMS]
+
+
 def feature_blocks(
-    texts: Sequence[str], bits: int = DEFAULT_BITS
+    texts: Sequence[str] | pl.Series, bits: int = DEFAULT_BITS
 ) -> list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]]:
     """Blocks of (row, bucket) feature occurrences; rows are sorted within each block.
 
@@ -86,38 +135,34 @@ def feature_blocks(
     blank = np.int32(1 << bits)
     c64 = c.astype(np.uint64)
     n = len(c)
-    blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = []
     sentinel = c == 0
-    with np.errstate(over="ignore"):
-        h = c64 * _MULT[0]
-        bad = sentinel.copy()
-        for k in range(1, max(CHAR_NGRAMS)):
-            h = h[: n - k] + c64[k:] * _MULT[k]
-            bad = bad[: n - k] | sentinel[k:]
-            if k + 1 in CHAR_NGRAMS:
-                cols = _bucket(h, k + 1, bits)
-                cols[bad] = blank
-                blocks.append((text_id[: n - k], cols))
-        # words: runs of non-space characters; each Han character is a word of its own
-        word = ~sentinel & (c != _SPACE)
-        han = _is_han(c)
-        prev_word = np.concatenate(([False], word[:-1]))
-        prev_han = np.concatenate(([False], han[:-1]))
-        start = word & (~prev_word | han | prev_han)
-        pos_all = np.flatnonzero(word)
-        if len(pos_all):
-            token_of = np.cumsum(start)[pos_all] - 1
-            starts = np.flatnonzero(start)
-            offset = pos_all - starts[token_of]
-            weights = c64[pos_all] * _MULT[offset % 64]
-            first = np.searchsorted(pos_all, starts)
-            th = np.add.reduceat(weights, first)
-            tid = text_id[starts]
-            blocks.append((tid, _bucket(th, 0, bits)))
+    blocks: list[tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]] = [
+        (text_id[: len(cols)], cols) for cols in _char_ngrams(c64, sentinel, bits)
+    ]
+    # words: runs of non-space characters; each Han character is a word of its own
+    word = ~sentinel & (c != _SPACE)
+    han = _is_han(c)
+    start = word.copy()
+    start[1:] &= ~word[:-1] | han[1:] | han[:-1]
+    starts = np.flatnonzero(start)
+    if len(starts):
+        # a character's offset in its word: its position minus the last word start before it
+        pos = np.arange(n, dtype=np.int32)
+        last = np.where(start, pos, 0)
+        np.maximum.accumulate(last, out=last)
+        pos -= last
+        pos &= 63
+        weights = c64 * _MULT[pos]
+        weights[~word] = 0  # spaces and separators add nothing to the word they follow
+        # a word's hash is the (wrapping) sum of its characters' weights
+        th = np.add.reduceat(weights, starts)
+        tid = text_id[starts]
+        blocks.append((tid, _bucket(th, 0, bits)))
+        with np.errstate(over="ignore"):
             big = th[:-1] * _MULT[17] + th[1:]
-            cols = _bucket(big, 1, bits)
-            cols[tid[1:] != tid[:-1]] = blank
-            blocks.append((tid[:-1], cols))
+        cols = _bucket(big, 1, bits)
+        cols[tid[1:] != tid[:-1]] = blank
+        blocks.append((tid[:-1], cols))
     return blocks
 
 

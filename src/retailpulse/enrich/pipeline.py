@@ -7,6 +7,7 @@ in the CLI, in the store runner and inside Spark's ``mapInArrow``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
@@ -15,14 +16,14 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from retailpulse.enrich.cues import CUE_LABELS, batch_cues
+from retailpulse.enrich.cues import CUE_LABELS, clause_cues
 from retailpulse.enrich.entities import Catalog
-from retailpulse.enrich.language import detect
+from retailpulse.enrich.language import detect, script_counts
 from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, SURPRISE_CUES, cue_pattern
 from retailpulse.enrich.model import LinearModel, sigmoid, softmax
 from retailpulse.enrich.scoring import Scores, score
 from retailpulse.enrich.spam import spam_flags
-from retailpulse.enrich.text import clauses
+from retailpulse.enrich.text import clause_lists, explode_clauses
 from retailpulse.errors import InputError, MissingColumnError
 from retailpulse.schema import ENRICHMENT_FIELDS
 
@@ -45,6 +46,9 @@ RULES_VERSION = 3
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
 #: cue; chosen on the shared *train* files (see the model card).
 CUE_SHIFT = 1.0
+
+#: Threads for the stages that need only the clauses (scoring, cues, scripts, entities, spam).
+STAGE_THREADS = 2
 
 _TYPES: dict[str, pa.DataType] = {
     "p_negative": pa.float64(),
@@ -182,15 +186,25 @@ def _emotion(
     return out
 
 
+def _by_row(n: int, rows: npt.NDArray[np.integer], values: pl.Series) -> list[str]:
+    """``n`` strings: ``values`` (already one per row) placed at ``rows``, ``""`` elsewhere."""
+    out = np.full(n, "", dtype=object)
+    out[rows] = values.to_list()
+    result: list[str] = out.tolist()
+    return result
+
+
 def _multi_label(names: Sequence[str], present: npt.NDArray[np.bool_]) -> list[str]:
     rows, cols = np.nonzero(present)
-    out = [""] * present.shape[0]
-    parts: dict[int, list[str]] = {}
-    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-        parts.setdefault(r, []).append(names[c])
-    for r, items in parts.items():
-        out[r] = ";".join(items)
-    return out
+    if not len(rows):
+        return [""] * present.shape[0]
+    # np.nonzero walks row by row, columns ascending: labels keep the head's order
+    joined = (
+        pl.DataFrame({"row": rows, "name": pl.Series(list(names), dtype=pl.String).gather(cols)})
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("name").str.join(";"))
+    )
+    return _by_row(present.shape[0], joined["row"].to_numpy(), joined["name"])
 
 
 def _thresholds(head_thresholds: list[float], n: int) -> npt.NDArray[np.float32]:
@@ -286,9 +300,41 @@ def _aspects(
         .group_by("row", maintain_order=True)
         .agg((pl.col("name") + ":" + pl.col("pol")).str.join(";").alias("a"))
     )
-    for r, a in frame.iter_rows():
-        out[r] = a
-    return out
+    return _by_row(n, frame["row"].to_numpy(), frame["a"])
+
+
+def _opinions(
+    cols: dict[str, pl.Series],
+    want: set[str],
+    m: LinearModel,
+    s: Scores,
+    language: list[str],
+    normalised: pl.Series,
+    empty: npt.NDArray[np.bool_],
+    clause_cue: npt.NDArray[np.bool_],
+    message_cue: npt.NDArray[np.bool_],
+) -> None:
+    """Sentiment, emotion, aspects and intents of the wanted tasks, added to ``cols``."""
+    labels, p = _sentiment(m, s, language, normalised, empty, message_cue)
+    sentiment = p.argmax(axis=1)
+    if "sentiment" in want:
+        cols["sentiment"] = pl.Series(labels, dtype=pl.String)
+        cols["p_negative"] = pl.Series(p[:, 0].astype(np.float64))
+        cols["p_neutral"] = pl.Series(p[:, 1].astype(np.float64))
+        cols["p_positive"] = pl.Series(p[:, 2].astype(np.float64))
+    if "emotion" in want:
+        cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
+    if {"intents", "aspects"} & want:
+        aspects = _aspects(m, s, len(normalised), sentiment, clause_cue)
+        if "aspects" in want:
+            cols["aspects"] = _blank(aspects, empty)
+        if "intents" in want:
+            cols["intents"] = _blank(_intents(m, s, message_cue, sentiment, aspects), empty)
+
+
+def _blank(values: list[str], empty: npt.NDArray[np.bool_]) -> pl.Series:
+    """``values`` as a string column, ``""`` where the message is empty."""
+    return pl.Series(values, dtype=pl.String).set(pl.Series(empty), "")
 
 
 def enrich_texts(
@@ -310,54 +356,45 @@ def enrich_texts(
         raise InputError(ACCURATE_UNAVAILABLE, field="tier")
     m = model or load_model(None if model_dir is None else str(model_dir))
     cols: dict[str, pl.Series] = {}
-    cl = clauses(raw)
+    lists = clause_lists(raw)
+    cl = explode_clauses(lists)
     # the normalised message is its normalised clauses, joined
-    normalised = (
-        cl.group_by("row", maintain_order=True).agg(pl.col("clause").str.join(" "))["clause"]
-        if n
-        else pl.Series("clause", [], dtype=pl.String)
-    )
-    # nothing to judge: no text, or only links and mentions
-    content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "").str.strip_chars()
-    empty = (content.str.len_bytes() == 0).to_numpy()
-    s = score(m, raw, cl) if n else None
-    language: list[str] = ["unknown"] * n
-    if s is not None and {"language", "sentiment", "emotion"} & set(wanted):
-        lh = m.head("language")
-        p_en = softmax(s.message[:, lh.start : lh.stop])[:, lh.labels.index("en")]
-        language, script = detect(raw, p_en)
-        if "language" in wanted:
-            cols["language"] = pl.Series(language, dtype=pl.String)
-            cols["script"] = pl.Series(script, dtype=pl.String)
-    sentiment = np.ones(n, dtype=np.int64)
-    if s is not None and {"sentiment", "emotion", "intents", "aspects"} & set(wanted):
-        clause_cues, message_cues = batch_cues(s, n)
-        labels, p = _sentiment(m, s, language, normalised, empty, message_cues)
-        sentiment = p.argmax(axis=1)
-        if "sentiment" in wanted:
-            cols["sentiment"] = pl.Series(labels, dtype=pl.String)
-            cols["p_negative"] = pl.Series(p[:, 0].astype(np.float64))
-            cols["p_neutral"] = pl.Series(p[:, 1].astype(np.float64))
-            cols["p_positive"] = pl.Series(p[:, 2].astype(np.float64))
-        if "emotion" in wanted:
-            cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
-    if s is not None and {"intents", "aspects"} & set(wanted):
-        aspects = _aspects(m, s, n, sentiment, clause_cues)
-        if "aspects" in wanted:
-            cols["aspects"] = pl.Series(
-                [("" if e else v) for v, e in zip(aspects, empty, strict=True)]
-            )
-        if "intents" in wanted:
-            intents = _intents(m, s, message_cues, sentiment, aspects)
-            cols["intents"] = pl.Series(
-                [("" if e else v) for v, e in zip(intents, empty, strict=True)]
-            )
-    if "entities" in wanted:
-        if catalog is None or catalog.is_empty:
-            catalog = Catalog()
-        cols["entities"] = pl.Series(catalog.match(normalised, raw), dtype=pl.String)
-    if "spam" in wanted:
-        cols["is_spam"] = spam_flags(raw, normalised)
+    normalised = lists["normalised"]
+    want = set(wanted)
+    need_language = bool(n and {"language", "sentiment", "emotion"} & want)
+    need_cues = bool(n and {"sentiment", "emotion", "intents", "aspects"} & want)
+    matcher = None
+    if "entities" in want:
+        matcher = catalog if catalog is not None and not catalog.is_empty else Catalog()
+    # the stages below need only the clauses: they run side by side (Polars, NumPy and SciPy
+    # release the GIL), only the tasks asked for
+    with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool:
+        scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
+        # in the order they are needed: language first, cues next, entities and spam at the end
+        scripts = pool.submit(script_counts, raw) if need_language else None
+        rows = cl["row"].to_numpy()
+        cues = pool.submit(clause_cues, cl["clause"], rows, n) if need_cues else None
+        entities = pool.submit(matcher.match, normalised, raw) if matcher is not None else None
+        spam = pool.submit(spam_flags, raw, normalised) if "spam" in want else None
+        # nothing to judge: no text, or only links and mentions
+        content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "")
+        empty = (content.str.strip_chars().str.len_bytes() == 0).to_numpy()
+        s = scores.result() if scores is not None else None
+        language: list[str] = ["unknown"] * n
+        if s is not None and scripts is not None:
+            lh = m.head("language")
+            p_en = softmax(s.message[:, lh.start : lh.stop])[:, lh.labels.index("en")]
+            language, script = detect(raw, p_en, scripts.result())
+            if "language" in want:
+                cols["language"] = pl.Series(language, dtype=pl.String)
+                cols["script"] = pl.Series(script, dtype=pl.String)
+        if s is not None and cues is not None:
+            clause_cue, message_cue = cues.result()
+            _opinions(cols, want, m, s, language, normalised, empty, clause_cue, message_cue)
+        if entities is not None:
+            cols["entities"] = pl.Series(entities.result(), dtype=pl.String)
+        if spam is not None:
+            cols["is_spam"] = spam.result()
     out = {}
     for name in ENRICHMENT_COLUMNS:
         dtype = (

@@ -29,7 +29,7 @@ class Scores:
     """Raw (pre-activation, bias included) scores of one batch."""
 
     clause_rows: npt.NDArray[np.int64]  # message index of each clause
-    clause_text: list[str]
+    clause_text: pl.Series  # normalised clauses
     clause: npt.NDArray[np.float32]  # (n_clauses, n_outputs), scaled per clause
     message: npt.NDArray[np.float32]  # (n_messages, n_outputs), scaled per message
 
@@ -49,15 +49,24 @@ PARALLEL_MIN = 4_000
 
 
 def _raw_scores(
-    model: LinearModel, ctext: list[str]
+    model: LinearModel, ctext: pl.Series
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
     """Unscaled scores (features @ weights) and feature counts of normalised clauses."""
     n_c = len(ctext)
+    blank = 1 << model.bits
     blocks = feature_blocks(ctext, model.bits)
     raw = np.zeros((n_c, model.weights.shape[1]), dtype=np.float32)
-    for m in block_matrices(blocks, n_c, model.bits):
+    counts = np.zeros(n_c, dtype=np.float64)
+    ones = np.ones(max((len(cols) for _, cols in blocks), default=0), dtype=np.float32)
+    for rows, cols in blocks:
+        # the same CSR matrix as block_matrices builds; rows are sorted, so the row pointers
+        # are binary searches, and the row lengths give the counts
+        indptr = np.searchsorted(rows, np.arange(n_c + 1, dtype=rows.dtype))
+        m = sp.csr_matrix((ones[: len(cols)], cols, indptr), shape=(n_c, blank + 1))
         raw += m @ model.weights
-    return raw, _counts(blocks, n_c, model.bits)
+        # n-grams that cross two texts (the blank bucket) do not count
+        counts += np.diff(indptr) - np.bincount(rows[np.flatnonzero(cols == blank)], minlength=n_c)
+    return raw, counts
 
 
 def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) -> Scores:
@@ -65,11 +74,11 @@ def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) 
     ``clauses(texts)`` when the caller has it already."""
     cl = clauses(texts) if cl is None else cl
     rows = cl["row"].to_numpy().astype(np.int64)
-    ctext = cl["clause"].to_list()
+    ctext = cl["clause"]
     n_c, n_m = len(ctext), len(texts)
     # two halves in two threads: NumPy and SciPy release the GIL in the heavy loops
     cut = [0, n_c // 2, n_c] if n_c >= PARALLEL_MIN else [0, n_c]
-    parts = [ctext[a:b] for a, b in itertools.pairwise(cut)]
+    parts = [ctext.slice(a, b - a) for a, b in itertools.pairwise(cut)]
     if len(parts) > 1:
         with ThreadPoolExecutor(max_workers=len(parts)) as pool:
             done = list(pool.map(lambda part: _raw_scores(model, part), parts))

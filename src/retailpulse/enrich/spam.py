@@ -24,8 +24,11 @@ _PHONE = r"(?:\+?\d[\d\s-]{7,}\d)"
 
 def spam_flags(raw: pl.Series, normalised: pl.Series) -> pl.Series:
     """``is_spam`` for each message (see the module docstring for the rule)."""
-    frame = pl.DataFrame({"raw": raw.fill_null(""), "norm": normalised})
-    t = pl.col("raw").str.to_lowercase()
+    # lower-cased once (an eager select would lower-case it once per use)
+    frame = pl.DataFrame({"raw": raw.fill_null(""), "norm": normalised}).with_columns(
+        pl.col("raw").str.to_lowercase()
+    )
+    t = pl.col("raw")
     points = (
         pl.col("norm").str.contains(cue_pattern(SPAM_CUES)).cast(pl.Int32) * 2
         + t.str.contains(_PHONE).cast(pl.Int32) * 2

@@ -1,7 +1,10 @@
 """Normalisation of message text for analysis (the original text is always kept as it was).
 
 Every step is a vectorised Polars string expression, so a batch of 100,000 messages is
-normalised in Rust without a Python loop:
+normalised in Rust without a Python loop; a large batch is cut in parts that run on parallel
+threads. Steps are fused where the result is provably the same (one regex for all 26 letter
+elongations, one for punctuation and whitespace); ``tests/enrich/test_text.py`` holds the fused
+chain to the step-by-step one:
 
 1. NUL bytes and other control characters become spaces; text is cut to
    :data:`MAX_ANALYSED_CHARS` characters (the original is untouched).
@@ -21,9 +24,11 @@ normalised in Rust without a Python loop:
 from __future__ import annotations
 
 import json
+import os
 import re
 import string
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib import resources
 
@@ -157,13 +162,6 @@ def _present_emoji(series: pl.Series) -> dict[str, str]:
     return {sym: names[sym] for sym, chars in _emoji_chars().items() if chars <= present}
 
 
-def _present_traditional(series: pl.Series) -> dict[str, str]:
-    """The traditional → simplified map restricted to characters that occur in ``series``."""
-    han = set(series.str.extract_all(r"\p{Han}").explode().drop_nulls().unique().to_list())
-    t2s = traditional_to_simplified()
-    return {ch: t2s[ch] for ch in han if ch in t2s}
-
-
 @cache
 def traditional_to_simplified() -> dict[str, str]:
     """OpenCC's traditional → simplified character table (MIT/Apache-2.0, via opencc-purepy)."""
@@ -196,6 +194,15 @@ def _word_patterns() -> dict[str, str]:
     return out
 
 
+#: Three or more of the same ASCII letter (one alternative per letter, as the regex engine has
+#: no back-references); replaced by the letter, in one pass instead of one per letter.
+_ELONGATED = "|".join(f"({ch}){ch}{ch}+" for ch in string.ascii_lowercase)
+_ELONGATED_TO = "".join(f"${{{i}}}" for i in range(1, len(string.ascii_lowercase) + 1))
+
+#: Batches larger than this are normalised in parts, at most :data:`PARALLEL_PARTS` of them.
+PARALLEL_ROWS = 2_000
+PARALLEL_PARTS = max(os.cpu_count() or 1, 1)
+
 #: Clause mark inserted by ``normalise_expr(..., clauses=True)``; split on it afterwards.
 CLAUSE_MARK = "xclause"
 _CLAUSE_PUNCT = r"([.;,。；，！!?？\n]+)"
@@ -213,8 +220,9 @@ def normalise_expr(
 
     With ``clauses=True`` the result carries :data:`CLAUSE_MARK` between clauses (after
     sentence punctuation and before contrast words such as *but*, *tapi*, 但是). ``emoji_map``
-    and ``t2s_map`` default to the full tables; :func:`normalise` passes only the entries
-    whose characters occur in the batch, which is much faster to build.
+    and ``t2s_map`` default to the full tables; :func:`normalise` passes only the emoji whose
+    characters occur in the batch, which is much faster to build (the character table is
+    cheap: one character per entry).
     """
     emoji_map = emoji_names() if emoji_map is None else emoji_map
     t2s_map = traditional_to_simplified() if t2s_map is None else t2s_map
@@ -233,14 +241,18 @@ def normalise_expr(
         )
     if emoji_map:
         e = e.str.replace_many(emoji_map, leftmost=True)
-    for ch in string.ascii_lowercase:
-        e = e.str.replace_all(ch * 3 + "+", ch)
+    e = e.str.replace_all(_ELONGATED, _ELONGATED_TO)
     e = e.str.replace_all(r"!+", " ! ").str.replace_all(r"[?？]+", " ? ")
     if t2s_map:
         e = e.str.replace_many(t2s_map)
-    e = e.str.replace_all(r"[^\w\s!?'\p{So}\p{Sk}\u200d\ufe0f]", " ").str.replace_all(r"\s+", "  ")
+    # other punctuation becomes space, and every run of spaces two spaces (one pass: the
+    # class is the punctuation class plus whitespace, which has no \w, !, ?, symbol or glue)
+    e = e.str.replace_all(r"[^\w!?'\p{So}\p{Sk}\u200d\ufe0f]+", "  ")
     e = pl.lit("  ") + e + pl.lit("  ")
-    e = e.str.replace_many(_word_patterns()).str.replace_all(r"\s+", " ").str.strip_chars()
+    # only ASCII spaces are left, two between tokens (a pattern's value keeps the spaces around
+    # it and holds single spaces) and two to four at the ends, which strip_chars removes
+    e = e.str.replace_many(_word_patterns()).str.replace_all("  ", " ", literal=True)
+    e = e.str.strip_chars()
     return e
 
 
@@ -250,10 +262,41 @@ def normalise(texts: pl.Series | Sequence[str | None]) -> pl.Series:
         texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts), dtype=pl.String)
     )
     series = series.cast(pl.String).fill_null("")
-    expr = normalise_expr(
-        pl.col("t"), emoji_map=_present_emoji(series), t2s_map=_present_traditional(series)
-    )
+    expr = normalise_expr(pl.col("t"), emoji_map=_present_emoji(series))
     return pl.DataFrame({"t": series}).select(expr).to_series()
+
+
+def clause_lists(texts: pl.Series) -> pl.DataFrame:
+    """Per message: ``clauses`` (its non-empty normalised clauses, a list) and ``normalised``
+    (those clauses joined by a space, the message's analysis text)."""
+    series = texts.cast(pl.String).fill_null("")
+    expr = normalise_expr(pl.col("t"), clauses=True, emoji_map=_present_emoji(series))
+    stripped = pl.element().str.strip_chars()
+    parts = expr.str.split(CLAUSE_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
+    frame = pl.DataFrame({"t": series})
+    # one expression chain runs on one thread: cut a large batch in parts that run in parallel
+    step = max(PARALLEL_ROWS, -(-len(frame) // PARALLEL_PARTS))
+
+    def run(part: pl.DataFrame) -> pl.DataFrame:
+        return part.select(parts.alias("clauses")).with_columns(
+            pl.col("clauses").list.join(" ").alias("normalised")
+        )
+
+    pieces = [frame.slice(a, step) for a in range(0, max(len(frame), 1), step)]
+    if len(pieces) == 1:
+        return run(frame)
+    with ThreadPoolExecutor(max_workers=len(pieces)) as pool:  # Polars releases the GIL
+        return pl.concat(list(pool.map(run, pieces)))
+
+
+def explode_clauses(lists: pl.DataFrame) -> pl.DataFrame:
+    """The clause frame of :func:`clauses` from :func:`clause_lists`' output."""
+    return (
+        lists.select(pl.col("clauses").alias("clause"))
+        .with_row_index("row")
+        .explode("clause", empty_as_null=True)  # a message without a clause keeps one row
+        .with_columns(pl.col("clause").fill_null(""))
+    )
 
 
 def clauses(texts: pl.Series) -> pl.DataFrame:
@@ -261,24 +304,4 @@ def clauses(texts: pl.Series) -> pl.DataFrame:
 
     Every message has at least one clause (an empty one when it has no text).
     """
-    series = texts.cast(pl.String).fill_null("")
-    frame = pl.DataFrame({"t": series}).with_row_index("row")
-    expr = normalise_expr(
-        pl.col("t"),
-        clauses=True,
-        emoji_map=_present_emoji(series),
-        t2s_map=_present_traditional(series),
-    )
-    out = (
-        frame.select(pl.col("row"), expr.str.split(CLAUSE_MARK).alias("clause"))
-        .explode("clause")
-        .with_columns(pl.col("clause").str.strip_chars())
-    )
-    keep = (pl.col("clause").str.len_bytes() > 0) | pl.col("row").is_first_distinct()
-    out = out.filter(keep)
-    # A message whose first clause was empty but later ones were not keeps its empty row: drop it.
-    nonempty = out.group_by("row").agg((pl.col("clause").str.len_bytes() > 0).any().alias("any"))
-    out = out.join(nonempty, on="row").filter(
-        (pl.col("clause").str.len_bytes() > 0) | ~pl.col("any")
-    )
-    return out.select("row", "clause").sort("row", maintain_order=True)
+    return explode_clauses(clause_lists(texts))

@@ -325,12 +325,12 @@ def train_model(
     x = message_matrix(sent.texts, bits)
     coef, bias = _fit_softmax(x, sent.labels, SENTIMENT, sent.weights, 2e-6)
     model.add_head("sentiment", "softmax", list(SENTIMENT), coef, bias)
-    for lang in LANGUAGE_SENTIMENT_SETS:
-        say(f"sentiment ({lang})")
+    for code in LANGUAGE_SENTIMENT_SETS:
+        say(f"sentiment ({code})")
         # a retailer's own sentiment files go into every language head too (their texts'
         # n-grams only move the head of their own language)
-        labels, coef, bias = language_sentiment_head(root, lang, bits, own=own.get("sentiment", ()))
-        model.add_head(f"sentiment_{lang}", "softmax", labels, coef, bias)
+        labels, coef, bias = language_sentiment_head(root, code, bits, own=own.get("sentiment", ()))
+        model.add_head(f"sentiment_{code}", "softmax", labels, coef, bias)
 
     say("emotion")
     emo = _collect(root, EMOTION_SETS, EMOTIONS)
