@@ -81,6 +81,18 @@ def snownlp_labels(texts: list[str]) -> tuple[list[str], float]:
     return out, len(texts) / (time.perf_counter() - t0)
 
 
+def mixed_texts(data: Path, n: int) -> list[str]:
+    """``n`` messages: the English, Indonesian and Chinese sentiment valid texts, repeated."""
+    from retailpulse.enrich.train import read_labelled
+
+    mix = [
+        t
+        for rel in ("en_tweeteval", "id_smsa", "zh_chnsenticorp")
+        for t in read_labelled(data / "sentiment" / rel / "valid.csv")[0]
+    ]
+    return (mix * (n // len(mix) + 1))[:n]
+
+
 def load_time(tier: str) -> tuple[float, float, float]:
     """In a fresh process: importing the package, loading the model, the first enrichment."""
     code = (
@@ -110,15 +122,60 @@ def throughput(texts: list[str], tier: str, batch: int) -> tuple[float, float]:
     return len(texts) / wall, len(texts) / cpu
 
 
+def pool_throughput(texts: list[str], tier: str, batch: int, workers: int) -> tuple[float, float]:
+    """Messages/s through ``workers`` enrichment processes (the path of ``enrich-file`` and
+    ``enrich`` for large inputs), all tasks on, timed like :func:`throughput` after the workers
+    have started and loaded the model; and the start-up time."""
+    import pyarrow as pa
+
+    from retailpulse.enrich.entities import Catalog
+    from retailpulse.enrich.workers import EnrichPool
+    from retailpulse.settings import load_settings
+
+    catalog = Catalog.from_frames(competitors=load_settings().competitors)
+    t0 = time.perf_counter()
+    with EnrichPool(workers, tier=tier, catalog=catalog) as pool:
+        started = time.perf_counter() - t0
+        batches = pa.table({"text": texts}).to_batches(max_chunksize=batch)
+        list(pool.enrich_batches(batches[:workers]))  # warm-up, as in throughput()
+        t1 = time.perf_counter()
+        done = sum(out.num_rows for out in pool.enrich_batches(batches))
+        wall = time.perf_counter() - t1
+    return done / wall, started
+
+
+def pooled_run(args: argparse.Namespace, tier: str) -> dict[str, float]:
+    """:func:`pool_throughput` in a fresh process, with the peak memory of that process and of
+    its largest worker (their sum over all workers bounds the pooled run's memory)."""
+    cmd = [sys.executable, __file__, "--pooled-only", "--tiers", tier, "--data-dir", args.data_dir]
+    cmd += ["--messages", str(args.messages), "--batch", str(args.batch)]
+    out = subprocess.run([*cmd, "--workers", str(args.workers)], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--batch", type=int, default=20_000)
     ap.add_argument("--tiers", default="fast")
+    ap.add_argument(
+        "--workers", type=int, default=2, help="Worker processes of the pooled run (0: skip it)."
+    )
     ap.add_argument("--json", action="store_true", help="Print one JSON document.")
     ap.add_argument("--no-demo", action="store_true", help="Skip the synthetic demo check.")
+    ap.add_argument("--pooled-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.pooled_only:
+        texts = mixed_texts(Path(args.data_dir), args.messages)
+        rate, started = pool_throughput(texts, args.tiers, args.batch, args.workers)
+        usage = (("caller_mb", resource.RUSAGE_SELF), ("worker_mb", resource.RUSAGE_CHILDREN))
+        mb = {who: resource.getrusage(r).ru_maxrss / 1024 for who, r in usage}
+        print(json.dumps({"rate": rate, "started": started, **mb}))
+        return
 
     from retailpulse.enrich.evaluate import evaluate, evaluate_gold, macro_f1
     from retailpulse.enrich.pipeline import enrich_texts
@@ -128,7 +185,6 @@ def main() -> None:
     report: dict[str, object] = {}
     en_texts, en_labels = read_labelled(data / "sentiment/en_tweeteval/valid.csv")
     zh_texts, zh_labels = read_labelled(data / "sentiment/zh_chnsenticorp/valid.csv")
-    id_texts, _ = read_labelled(data / "sentiment/id_smsa/valid.csv")
 
     for tier in args.tiers.split(","):
         figures = evaluate(None, data, GOLD, tier=tier)
@@ -165,13 +221,20 @@ def main() -> None:
         "snownlp msgs/s (sentiment only)": round(snow_rate),
     }
 
-    mix = en_texts + id_texts + zh_texts
-    texts = (mix * (args.messages // len(mix) + 1))[: args.messages]
+    texts = mixed_texts(data, args.messages)
     speed: dict[str, float] = {}
     for tier in args.tiers.split(","):
         wall, cpu = throughput(texts, tier, args.batch)
         speed[f"{tier} msgs/s wall clock (all tasks)"] = round(wall)
         speed[f"{tier} msgs per CPU second (all tasks, all threads)"] = round(cpu)
+        if args.workers > 0:
+            pooled = pooled_run(args, tier)
+            label = f"{args.workers} worker processes"
+            speed[f"{tier} msgs/s wall clock, {label} (all tasks)"] = round(pooled["rate"])
+            speed[f"{tier} worker start-up s ({label}, model loaded)"] = round(pooled["started"], 2)
+            speed[f"{tier} pooled run peak memory MB (caller + {label}, bound)"] = round(
+                pooled["caller_mb"] + args.workers * pooled["worker_mb"]
+            )
         imp, load, first = load_time(tier)
         speed[f"{tier} fresh process: import retailpulse s"] = round(imp, 2)
         speed[f"{tier} fresh process: model load s"] = round(load, 2)

@@ -108,6 +108,13 @@ SETTINGS: tuple[Setting, ...] = (
         choices=("fast", "accurate"),
     ),
     Setting(
+        "enrich_workers",
+        "int",
+        0,
+        "Processes that enrich large inputs (50,000 messages or more) side by side; 0 means one "
+        "per CPU core, 1 enriches in the calling process.",
+    ),
+    Setting(
         "competitors",
         "list",
         ("Zalora", "Shopee", "Tokopedia", "Lazada", "Taobao", "JD", "ASOS", "Uniqlo"),

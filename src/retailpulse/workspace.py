@@ -170,12 +170,15 @@ class Workspace:
         tier: str | None = None,
         model_dir: str | Path | None = None,
         batch_size: int | None = None,
+        workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> EnrichRun:
         """Enrich every stored message not yet enriched by the current model version, with
-        the retailer's products, stores, staff and competitors as the entity catalog."""
+        the retailer's products, stores, staff and competitors as the entity catalog;
+        ``workers`` defaults to the setting ``enrich_workers`` (0: one per core)."""
         from retailpulse.enrich.entities import Catalog
         from retailpulse.enrich.runner import enrich_store
+        from retailpulse.enrich.workers import resolve_workers
 
         catalog = Catalog.from_frames(
             products=self.frame("products"),
@@ -190,6 +193,7 @@ class Workspace:
             model_dir=model_dir,
             catalog=catalog,
             batch_size=batch_size or self.settings.batch_size,
+            workers=resolve_workers(self.settings.enrich_workers if workers is None else workers),
             progress=progress,
         )
 

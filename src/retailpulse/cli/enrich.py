@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 import polars as pl
+import pyarrow as pa
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from retailpulse.cli.options import (
@@ -22,6 +25,15 @@ from retailpulse.errors import RetailPulseError
 _TASKS_HELP = (
     "Comma-separated subset of language,sentiment,emotion,intents,aspects,entities,spam "
     "(default: all). Columns of tasks not run are left empty."
+)
+
+
+_WORKERS = click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Processes that enrich side by side when there are 50,000 messages or more "
+    "(default: the setting enrich_workers; 0: one per CPU core; 1: this process only).",
 )
 
 
@@ -100,6 +112,7 @@ def read_input(path: Path) -> pl.DataFrame:
     multiple=True,
     help="A competitor name to recognise (repeatable).",
 )
+@_WORKERS
 def enrich_file(
     input_path: Path,
     output: Path,
@@ -109,10 +122,13 @@ def enrich_file(
     model_dir: Path | None,
     batch_size: int,
     competitors: tuple[str, ...],
+    workers: int | None,
 ) -> None:
     """Enrich the messages of a CSV, JSON Lines or Parquet file into a CSV file."""
     from retailpulse.enrich.entities import Catalog
     from retailpulse.enrich.pipeline import ENRICHMENT_COLUMNS, enrich_batch
+    from retailpulse.enrich.workers import POOL_MIN_ROWS, EnrichPool, resolve_workers
+    from retailpulse.settings import load_settings
 
     frame = read_input(input_path)
     if text_column not in frame.columns:
@@ -123,18 +139,28 @@ def enrich_file(
     catalog = Catalog.from_frames(competitors=competitors) if competitors else None
     output.parent.mkdir(parents=True, exist_ok=True)
     written = 0
+    options: dict[str, Any] = {
+        "text_column": text_column,
+        "tier": tier,
+        "tasks": _tasks(tasks),
+        "catalog": catalog,
+        "model_dir": model_dir,
+    }
     try:
-        with _progress() as bar, output.open("w", encoding="utf-8", newline="") as fh:
+        n_workers = resolve_workers(load_settings().enrich_workers if workers is None else workers)
+        batches = frame.to_arrow().to_batches(max_chunksize=batch_size)
+        with ExitStack() as stack:
+            bar = stack.enter_context(_progress())
             job = bar.add_task("Enriching", total=frame.height)
-            for i, batch in enumerate(frame.to_arrow().to_batches(max_chunksize=batch_size)):
-                out = enrich_batch(
-                    batch,
-                    text_column=text_column,
-                    tier=tier,
-                    tasks=_tasks(tasks),
-                    catalog=catalog,
-                    model_dir=model_dir,
-                )
+            if n_workers > 1 and frame.height >= POOL_MIN_ROWS:
+                bar.update(job, description=f"Starting {n_workers} enrichment workers")
+                pool = stack.enter_context(EnrichPool(n_workers, **options))
+                bar.update(job, description=f"Enriching ({n_workers} workers)")
+                enriched: Iterator[pa.RecordBatch] = pool.enrich_batches(batches)
+            else:
+                enriched = (enrich_batch(b, **options) for b in batches)
+            fh = stack.enter_context(output.open("w", encoding="utf-8", newline=""))
+            for i, out in enumerate(enriched):
                 df = pl.from_arrow(out)
                 assert isinstance(df, pl.DataFrame)
                 df = df.with_columns(
@@ -309,6 +335,7 @@ def categories_add(name: str, examples: Path, model_dir: Path) -> None:
     default=None,
     help="Messages per transaction (default: the setting batch_size).",
 )
+@_WORKERS
 @json_option
 @handle_errors
 def enrich_store_cmd(
@@ -316,6 +343,7 @@ def enrich_store_cmd(
     tier: str | None,
     model_dir: Path | None,
     batch_size: int | None,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Enrich every stored message not yet enriched by the current model version."""
@@ -327,7 +355,9 @@ def enrich_store_cmd(
         def step(done: int, total: int) -> None:
             bar.update(job, completed=done, total=total)
 
-        run = rp.enrich(tier=tier, model_dir=model_dir, batch_size=batch_size, progress=step)
+        run = rp.enrich(
+            tier=tier, model_dir=model_dir, batch_size=batch_size, workers=workers, progress=step
+        )
     result = {
         "model_version": run.model_version,
         "pending": run.pending,

@@ -26,6 +26,7 @@ from retailpulse.enrich.pipeline import (
     enrich_texts,
     load_model,
 )
+from retailpulse.enrich.workers import POOL_MIN_ROWS, EnrichPool, check_workers
 from retailpulse.errors import InputError
 from retailpulse.store.tables import TABLES, message_enrichment
 
@@ -75,11 +76,33 @@ def enrich_store(
     model_dir: str | Path | None = None,
     catalog: Catalog | None = None,
     batch_size: int = 20_000,
+    workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> EnrichRun:
-    """Enrich every pending message; ``progress(done, total)`` is called after each batch."""
+    """Enrich every pending message; ``progress(done, total)`` is called after each batch.
+    With ``workers`` > 1 and at least :data:`~retailpulse.enrich.workers.POOL_MIN_ROWS`
+    pending messages, each batch is split across that many worker processes."""
+    check_workers(workers)
     version = model_version(tier, model_dir)
     total = count_pending(engine, version)
+    if workers > 1 and total >= POOL_MIN_ROWS:
+        with EnrichPool(workers, tier=tier, catalog=catalog, model_dir=model_dir) as pool:
+            return _run(engine, version, total, batch_size, pool.enrich_texts, progress)
+
+    def enrich(texts: list[str | None]) -> pl.DataFrame:
+        return enrich_texts(texts, tier=tier, catalog=catalog, model_dir=model_dir)
+
+    return _run(engine, version, total, batch_size, enrich, progress)
+
+
+def _run(
+    engine: sa.Engine,
+    version: str,
+    total: int,
+    batch_size: int,
+    enrich: Callable[[list[str | None]], pl.DataFrame],
+    progress: Callable[[int, int], None] | None,
+) -> EnrichRun:
     done = batches = 0
     last_id = -1
     while True:
@@ -89,7 +112,7 @@ def enrich_store(
         if not rows:
             break
         ids = [r[0] for r in rows]
-        out = enrich_texts([r[1] for r in rows], tier=tier, catalog=catalog, model_dir=model_dir)
+        out = enrich([r[1] for r in rows])
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         records = out.with_columns(
             pl.Series("message_id", ids),

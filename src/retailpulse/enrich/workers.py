@@ -1,0 +1,208 @@
+"""Enrichment in worker processes: one single-threaded enrichment per core.
+
+In one process, enrichment runs its stages on threads, but they share one Polars thread pool
+and one interpreter: on this project's 2-core benchmark machine they keep about 1.7 cores busy,
+and the extra threads cost CPU. :class:`EnrichPool` instead starts ``workers`` processes (the
+``spawn`` method: Polars is not fork-safe), each with one Polars thread and every stage on one
+thread, and hands each a whole batch. Batches come back in input order.
+
+The pool is for large inputs (``retailpulse enrich-file`` and ``retailpulse enrich`` above
+:data:`POOL_MIN_ROWS` messages); starting a worker costs about a second (importing Polars and
+NumPy and loading the model), so small inputs are enriched in the calling process. Spark has
+no use for it: there every executor already runs :func:`~retailpulse.enrich.pipeline.enrich_batch`
+on its own partitions.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing.pool import ApplyResult, Pool
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+
+from retailpulse.enrich.entities import Catalog
+from retailpulse.errors import InputError
+
+#: Inputs with fewer messages than this are enriched in the calling process.
+POOL_MIN_ROWS = 50_000
+
+#: Batches in flight per worker: one running, one waiting, so a worker never idles.
+IN_FLIGHT_PER_WORKER = 2
+
+_STATE: dict[str, Any] = {}
+
+
+def default_workers() -> int:
+    """One worker per core the process may use."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores)
+
+
+def check_workers(workers: int) -> int:
+    """``workers`` when it is at least 1."""
+    if workers < 1:
+        raise InputError(
+            "The 'workers' parameter must be at least 1 (1 enriches in this process). "
+            f"Got {workers} instead.",
+            field="workers",
+        )
+    return workers
+
+
+def resolve_workers(workers: int) -> int:
+    """The setting ``enrich_workers`` as a process count: 0 means one per core."""
+    if workers < 0:
+        raise InputError(
+            "The 'enrich_workers' setting must be 0 (one per core) or a positive number of "
+            f"processes. Got {workers} instead.",
+            field="enrich_workers",
+        )
+    return default_workers() if workers == 0 else workers
+
+
+def single_threaded() -> None:
+    """Run every stage of an enrichment in the calling thread (one worker process per core
+    does the parallel work)."""
+    from retailpulse.enrich import pipeline, scoring, text
+
+    pipeline.STAGE_THREADS = 1
+    scoring.PARALLEL_MIN = sys.maxsize
+    text.PARALLEL_PARTS = 1
+
+
+def _start(
+    tier: str,
+    tasks: tuple[str, ...] | None,
+    catalog: Catalog | None,
+    model_dir: str | None,
+    text_column: str,
+) -> None:
+    from retailpulse.enrich.pipeline import load_model
+
+    single_threaded()
+    load_model(model_dir)  # loaded once per worker, before the first batch
+    _STATE.update(
+        tier=tier, tasks=tasks, catalog=catalog, model_dir=model_dir, text_column=text_column
+    )
+
+
+def _enrich_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    from retailpulse.enrich.pipeline import enrich_batch
+
+    return enrich_batch(batch, **_STATE)
+
+
+def _enrich_texts(texts: pl.Series) -> pl.DataFrame:
+    from retailpulse.enrich.pipeline import enrich_texts
+
+    args = {k: v for k, v in _STATE.items() if k != "text_column"}
+    return enrich_texts(texts, **args)
+
+
+def _ready(_: int) -> int:
+    return os.getpid()
+
+
+class EnrichPool:
+    """``workers`` enrichment processes with the same tier, tasks, catalog and model.
+
+    Use it as a context manager; :meth:`enrich_batches` streams Arrow batches through it and
+    :meth:`enrich_texts` enriches one list of texts split across the workers.
+    """
+
+    def __init__(
+        self,
+        workers: int,
+        *,
+        tier: str = "fast",
+        tasks: Sequence[str] | None = None,
+        catalog: Catalog | None = None,
+        model_dir: str | Path | None = None,
+        text_column: str = "text",
+    ) -> None:
+        from retailpulse.enrich.pipeline import check_tasks, check_tier
+
+        self.workers = check_workers(workers)
+        check_tier(tier)
+        checked = None if tasks is None else check_tasks(tasks)
+        self._args = (
+            tier,
+            checked,
+            catalog,
+            None if model_dir is None else str(model_dir),
+            text_column,
+        )
+        self._pool: Pool | None = None
+
+    def start(self) -> EnrichPool:
+        """Start the worker processes and wait until each has loaded the model."""
+        if self._pool is not None:
+            return self
+        ctx = mp.get_context("spawn")
+        # a worker reads POLARS_MAX_THREADS when it imports Polars: set it for the children only
+        previous = os.environ.get("POLARS_MAX_THREADS")
+        os.environ["POLARS_MAX_THREADS"] = "1"
+        try:
+            self._pool = ctx.Pool(self.workers, initializer=_start, initargs=self._args)
+        finally:
+            if previous is None:
+                del os.environ["POLARS_MAX_THREADS"]
+            else:
+                os.environ["POLARS_MAX_THREADS"] = previous
+        # one call per worker; a worker that finished its start-up answers at once
+        self._pool.map(_ready, range(self.workers), chunksize=1)
+        return self
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> EnrichPool:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _running(self) -> Pool:
+        return self.start()._pool  # type: ignore[return-value]
+
+    def enrich_batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """Each batch with the enrichment columns added (as
+        :func:`~retailpulse.enrich.pipeline.enrich_batch`), in input order. At most
+        :data:`IN_FLIGHT_PER_WORKER` batches per worker are read ahead."""
+        pool = self._running()
+        pending: deque[ApplyResult[pa.RecordBatch]] = deque()
+        limit = self.workers * IN_FLIGHT_PER_WORKER
+        for batch in batches:
+            pending.append(pool.apply_async(_enrich_batch, (batch,)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+    def enrich_texts(self, texts: pl.Series | Sequence[str | None]) -> pl.DataFrame:
+        """The enrichment columns of ``texts`` (as
+        :func:`~retailpulse.enrich.pipeline.enrich_texts`), one contiguous part per worker."""
+        series = texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts))
+        series = series.cast(pl.String)
+        step = max(1, -(-len(series) // self.workers))
+        parts = [series.slice(a, step) for a in range(0, len(series), step)] or [series]
+        return pl.concat(self._running().map(_enrich_texts, parts, chunksize=1))

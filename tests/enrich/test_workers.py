@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+import pyarrow as pa
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from polars.testing import assert_frame_equal
+
+from retailpulse.cli import main
+from retailpulse.enrich import runner, workers
+from retailpulse.enrich.entities import Catalog
+from retailpulse.enrich.pipeline import enrich_batch, enrich_texts
+from retailpulse.enrich.workers import EnrichPool, check_workers, resolve_workers
+from retailpulse.errors import InputError, MissingColumnError
+from retailpulse.schema import MESSAGES
+from retailpulse.store.database import Database
+from retailpulse.store.tables import message_enrichment
+from retailpulse.store.upsert import upsert_frame
+
+TEXTS = [
+    "Love the new jacket, fast delivery 😍",
+    "barangnya gak sesuai, kecewa bgt kak",
+    "快递太慢了，客服也不回复",
+    "服務態度很好，下次還來",
+    "where is my order #A12345? cheaper at Zalora",
+    "",
+    None,
+    "🙂",
+    "https://t.co/abc",
+    "kapan restock ukuran L?",
+]
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[EnrichPool]:
+    catalog = Catalog.from_frames(competitors=("Zalora",))
+    with EnrichPool(2, catalog=catalog) as p:
+        yield p
+
+
+def test_pool_gives_the_same_columns_as_one_process_in_input_order(pool: EnrichPool) -> None:
+    texts = TEXTS * 7  # 70 texts: parts of uneven content per worker
+    expected = enrich_texts(texts, catalog=Catalog.from_frames(competitors=("Zalora",)))
+    assert_frame_equal(pool.enrich_texts(texts), expected)
+    # batches stream through in order, more of them than workers
+    table = pa.table({"id": list(range(len(texts))), "text": texts})
+    got = list(pool.enrich_batches(table.to_batches(max_chunksize=9)))
+    assert [b.num_rows for b in got] == [9] * 7 + [7]
+    merged = pl.from_arrow(pa.Table.from_batches(got))
+    assert isinstance(merged, pl.DataFrame)
+    assert merged["id"].to_list() == list(range(len(texts)))
+    assert_frame_equal(merged.drop("id", "text"), expected)
+
+
+def test_a_worker_error_reaches_the_caller_and_the_pool_goes_on(pool: EnrichPool) -> None:
+    bad = pa.record_batch({"body": ["hello"]})
+    with pytest.raises(MissingColumnError, match="no 'text' column.*--text-column"):
+        list(pool.enrich_batches([bad]))
+    good = pa.record_batch({"text": ["hello"]})
+    (out,) = pool.enrich_batches([good])
+    assert out.column("language").to_pylist() == enrich_batch(good).column("language").to_pylist()
+
+
+def test_bad_worker_counts_and_options_name_the_fix() -> None:
+    with pytest.raises(InputError, match="'workers' parameter must be at least 1"):
+        check_workers(0)
+    with pytest.raises(InputError, match="'enrich_workers' setting must be 0"):
+        resolve_workers(-2)
+    assert resolve_workers(0) == workers.default_workers() >= 1
+    assert resolve_workers(3) == 3
+    with pytest.raises(InputError, match="'tier' parameter"):
+        EnrichPool(2, tier="turbo")
+    with pytest.raises(InputError, match="'tasks' parameter"):
+        EnrichPool(2, tasks=["sentiment", "sarcasm"])
+
+
+def test_enrich_file_with_workers_writes_what_one_process_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "POOL_MIN_ROWS", 1)
+    src = tmp_path / "in.csv"
+    pl.DataFrame({"id": [str(i) for i in range(40)], "text": TEXTS * 4}).write_csv(src)
+    outs = []
+    for n in ("1", "2"):
+        out = tmp_path / f"out{n}.csv"
+        args = ["enrich-file", str(src), "-o", str(out), "--workers", n, "--batch-size", "7"]
+        res = CliRunner().invoke(main, args)
+        assert res.exit_code == 0, res.output
+        outs.append(pl.read_csv(out, infer_schema=False))
+    assert_frame_equal(outs[0], outs[1])
+    assert outs[1]["id"].to_list() == [str(i) for i in range(40)]
+
+
+def test_store_enrichment_with_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "POOL_MIN_ROWS", 1)
+    db = Database.open(f"sqlite:///{tmp_path / 'rp.db'}")
+    texts = [t or "" for t in TEXTS]
+    frame = pl.DataFrame(
+        {
+            "platform": ["x"] * len(texts),
+            "external_id": [f"m{i}" for i in range(len(texts))],
+            "created_at": [dt.datetime(2026, 1, 1)] * len(texts),
+            "text": texts,
+        }
+    )
+    upsert_frame(db, MESSAGES, frame)
+    run = runner.enrich_store(db.engine, batch_size=4, workers=2)
+    assert (run.enriched, run.batches) == (len(texts), 3)
+    with db.engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(message_enrichment.c.sentiment).order_by(message_enrichment.c.message_id)
+        ).scalars()
+        assert list(stored) == enrich_texts(texts)["sentiment"].to_list()
+    with pytest.raises(InputError, match="'workers' parameter"):
+        runner.enrich_store(db.engine, workers=0)
