@@ -2,8 +2,9 @@
 
 Each batch is read, enriched and written (``message_enrichment``, one row per message, with the
 model version) in its own transaction, in message id order. A crash loses at most the batch in
-flight; the next run picks up every message without a row of the current version, so a model
-change re-enriches everything and an interrupted run resumes where it stopped.
+flight (two with worker processes, which enrich the next batch while this one is written); the
+next run picks up every message without a row of the current version, so a model change
+re-enriches everything and an interrupted run resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from retailpulse.enrich.pipeline import (
     enrich_texts,
     load_model,
 )
-from retailpulse.enrich.workers import POOL_MIN_ROWS, EnrichPool, check_workers
+from retailpulse.enrich.workers import POOL_MIN_ROWS, EnrichPool, Pending, check_workers
 from retailpulse.errors import InputError
 from retailpulse.store.tables import TABLES, message_enrichment
 
@@ -87,12 +88,45 @@ def enrich_store(
     total = count_pending(engine, version)
     if workers > 1 and total >= POOL_MIN_ROWS:
         with EnrichPool(workers, tier=tier, catalog=catalog, model_dir=model_dir) as pool:
-            return _run(engine, version, total, batch_size, pool.enrich_texts, progress)
+            return _run(engine, version, total, batch_size, pool.submit_texts, progress)
 
-    def enrich(texts: list[str | None]) -> pl.DataFrame:
-        return enrich_texts(texts, tier=tier, catalog=catalog, model_dir=model_dir)
+    def enrich(texts: list[str | None]) -> _Later:
+        return _Later(lambda: enrich_texts(texts, tier=tier, catalog=catalog, model_dir=model_dir))
 
     return _run(engine, version, total, batch_size, enrich, progress)
+
+
+class _Later:
+    """Enrichment in this process, run when its columns are asked for (the in-process
+    counterpart of :class:`~retailpulse.enrich.workers.Pending`)."""
+
+    def __init__(self, compute: Callable[[], pl.DataFrame]) -> None:
+        self._compute = compute
+
+    def get(self) -> pl.DataFrame:
+        return self._compute()
+
+
+def _read(engine: sa.Engine, version: str, after: int, batch_size: int) -> list[Any]:
+    q = _pending(version).where(TABLES["messages"].c.id > after).limit(batch_size)
+    with engine.connect() as conn:
+        return list(conn.execute(q).all())
+
+
+def _write(engine: sa.Engine, version: str, ids: list[int], out: pl.DataFrame) -> None:
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    records = out.with_columns(
+        pl.Series("message_id", ids),
+        pl.lit(version).alias("model_version"),
+        pl.lit(now).alias("enriched_at"),
+    ).select("message_id", *ENRICHMENT_COLUMNS, "model_version", "enriched_at")
+    with engine.begin() as conn:
+        for i in range(0, len(ids), 500):  # stay below SQLite's bound-parameter limit
+            chunk = ids[i : i + 500]
+            conn.execute(
+                sa.delete(message_enrichment).where(message_enrichment.c.message_id.in_(chunk))
+            )
+        conn.execute(sa.insert(message_enrichment), records.to_dicts())
 
 
 def _run(
@@ -100,35 +134,22 @@ def _run(
     version: str,
     total: int,
     batch_size: int,
-    enrich: Callable[[list[str | None]], pl.DataFrame],
+    submit: Callable[[list[str | None]], Pending | _Later],
     progress: Callable[[int, int], None] | None,
 ) -> EnrichRun:
+    """Batches in id order, each written in its own transaction; the next batch is read and
+    handed to the workers before the current one is written, so writing overlaps enriching."""
     done = batches = 0
-    last_id = -1
-    while True:
-        q = _pending(version).where(TABLES["messages"].c.id > last_id).limit(batch_size)
-        with engine.connect() as conn:
-            rows: list[Any] = list(conn.execute(q).all())
-        if not rows:
-            break
+    rows = _read(engine, version, -1, batch_size)
+    job = submit([r[1] for r in rows]) if rows else None
+    while rows and job is not None:
+        following = _read(engine, version, rows[-1][0], batch_size)
+        next_job = submit([r[1] for r in following]) if following else None
         ids = [r[0] for r in rows]
-        out = enrich([r[1] for r in rows])
-        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        records = out.with_columns(
-            pl.Series("message_id", ids),
-            pl.lit(version).alias("model_version"),
-            pl.lit(now).alias("enriched_at"),
-        ).select("message_id", *ENRICHMENT_COLUMNS, "model_version", "enriched_at")
-        with engine.begin() as conn:
-            for i in range(0, len(ids), 500):  # stay below SQLite's bound-parameter limit
-                chunk = ids[i : i + 500]
-                conn.execute(
-                    sa.delete(message_enrichment).where(message_enrichment.c.message_id.in_(chunk))
-                )
-            conn.execute(sa.insert(message_enrichment), records.to_dicts())
-        last_id = ids[-1]
+        _write(engine, version, ids, job.get())
         done += len(ids)
         batches += 1
         if progress is not None:
             progress(done, total)
+        rows, job = following, next_job
     return EnrichRun(model_version=version, pending=total, enriched=done, batches=batches)

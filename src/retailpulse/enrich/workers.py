@@ -198,11 +198,25 @@ class EnrichPool:
         while pending:
             yield pending.popleft().get()
 
-    def enrich_texts(self, texts: pl.Series | Sequence[str | None]) -> pl.DataFrame:
-        """The enrichment columns of ``texts`` (as
-        :func:`~retailpulse.enrich.pipeline.enrich_texts`), one contiguous part per worker."""
+    def submit_texts(self, texts: pl.Series | Sequence[str | None]) -> Pending:
+        """Start enriching ``texts``, one contiguous part per worker; ``.get()`` on the result
+        waits for the enrichment columns (as :func:`~retailpulse.enrich.pipeline.enrich_texts`)."""
         series = texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts))
         series = series.cast(pl.String)
         step = max(1, -(-len(series) // self.workers))
         parts = [series.slice(a, step) for a in range(0, len(series), step)] or [series]
-        return pl.concat(self._running().map(_enrich_texts, parts, chunksize=1))
+        return Pending(self._running().map_async(_enrich_texts, parts, chunksize=1))
+
+    def enrich_texts(self, texts: pl.Series | Sequence[str | None]) -> pl.DataFrame:
+        """The enrichment columns of ``texts``, split across the workers."""
+        return self.submit_texts(texts).get()
+
+
+class Pending:
+    """Enrichment columns being computed by the workers (see :meth:`EnrichPool.submit_texts`)."""
+
+    def __init__(self, parts: ApplyResult[list[pl.DataFrame]]) -> None:
+        self._parts = parts
+
+    def get(self) -> pl.DataFrame:
+        return pl.concat(self._parts.get())
