@@ -16,7 +16,7 @@ still run as Polars regexes, but only on the clauses that contain a negator's fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import chain
 
 import ahocorasick_rs
@@ -44,6 +44,8 @@ _NEGATED_COMPLAINT = (
 _NEGATION_TRIGGER = "tidak|belum|bukan|kurang|no|never|n't|不|没"
 #: The labels whose clauses are rewritten (negations removed) before their cues are looked for.
 _REWRITTEN = ("praise", "complaint")
+#: The first characters of the Chinese negations the rewrites remove.
+_HAN_NEGATIONS = ("不", "没")
 #: The opinion marks of normalisation and the Indonesian suffix nya, removed before matching.
 _MARKS = r"(?: lex(?:pos|neg)| nya)(?-u:\b)|([a-z]{3})nya(?-u:\b)"
 
@@ -61,8 +63,10 @@ class _Automaton:
     """The cues of some labels as one Aho-Corasick automaton."""
 
     automaton: ahocorasick_rs.BytesAhoCorasick
-    #: (n_patterns, n_labels): is the pattern a cue of the label
-    labels: npt.NDArray[np.bool_]
+    #: the labels of each pattern's cue: ``label[first[p] : first[p] + count[p]]``
+    label: npt.NDArray[np.intp]
+    first: npt.NDArray[np.intp]
+    count: npt.NDArray[np.intp]
     #: the pattern must sit between ASCII word boundaries (Latin cues)
     bounded: npt.NDArray[np.bool_]
     #: are the pattern's first and last bytes ASCII word bytes
@@ -79,12 +83,16 @@ def _automaton(cues: tuple[tuple[str, tuple[str, ...]], ...]) -> _Automaton:
     labels = np.zeros((len(patterns), len(cues)), dtype=bool)
     for j, (_, words) in enumerate(cues):
         labels[[patterns[w] for w in words], j] = True
+    pattern_of, label = np.nonzero(labels)
+    count = np.bincount(pattern_of, minlength=len(patterns))
     encoded = [w.encode() for w in patterns]
     return _Automaton(
         automaton=ahocorasick_rs.BytesAhoCorasick(
             encoded, implementation=ahocorasick_rs.Implementation.DFA
         ),
-        labels=labels,
+        label=label,
+        first=np.cumsum(count) - count,
+        count=count,
         bounded=np.array([needs_word_boundaries(w) for w in patterns], dtype=bool),
         head_word=_WORD_BYTE[[b[0] for b in encoded]],
         tail_word=_WORD_BYTE[[b[-1] for b in encoded]],
@@ -131,6 +139,29 @@ def _label_hits(texts: pl.Series, label: str, cues: tuple[str, ...]) -> npt.NDAr
     return hit
 
 
+@cache
+def _join_literals(label: str, cues: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Literals one of which a text must contain for its rewrite (:func:`_label_hits`) to
+    have a cue of ``label`` that the text itself has not; None when that cannot be bounded.
+
+    A rewrite turns 不错 into 很好 (praise) and replaces negations by a space. The text left on
+    either side keeps its cues and their word boundaries: a removed Latin negation starts with
+    a word byte after a non-word one and ends before a non-word byte, a Chinese one starts and
+    ends with Han characters. So a new cue must hold that space, and the words before it must
+    end where the negation starts: after a non-word byte (Latin), or before 不 or 没 (Chinese).
+    """
+    literals = ["不错"] if label == "praise" else []
+    for cue in cues:
+        for k, ch in enumerate(cue):
+            if ch != " ":
+                continue
+            head = cue[:k]
+            if not head or not (head[-1].isascii() and _WORD_BYTE[ord(head[-1])]):
+                return None
+            literals.extend(head + han for han in _HAN_NEGATIONS)
+    return tuple(literals)
+
+
 def batch_cues(s: Scores, n: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Cue matrices (:data:`CUE_LABELS`) of every clause and of every message (a message has
     a cue when one of its clauses has it)."""
@@ -144,8 +175,11 @@ def clause_cues(
     clause = cue_matrix(clause_text, {**INTENT_CUES, **ASPECT_CUES})
     if not len(clause):
         return clause, np.zeros((n, len(CUE_LABELS)), dtype=bool)
-    starts = np.flatnonzero(np.r_[True, clause_rows[1:] != clause_rows[:-1]])
-    message = np.maximum.reduceat(clause, starts, axis=0)
+    # the message of each clause, numbered in order (a message has one clause or more)
+    message_of = np.cumsum(np.r_[True, clause_rows[1:] != clause_rows[:-1]]) - 1
+    message = np.zeros((message_of[-1] + 1, clause.shape[1]), dtype=bool)
+    has, label = np.divmod(np.flatnonzero(clause), clause.shape[1])
+    message[message_of[has], label] = True
     return clause, message
 
 
@@ -178,15 +212,31 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
     am = _automaton(plain)
     row, pattern = _matches(bare.fill_null(""), am)
     column = {k: j for j, k in enumerate(cues)}
-    for j, (k, _) in enumerate(plain):
-        out[row[am.labels[pattern, j]], column[k]] = True
+    # each occurrence sets the labels of its cue (most cues have one)
+    count = am.count[pattern]
+    ends = np.cumsum(count)
+    nth = np.arange(len(ends) and ends[-1]) - np.repeat(ends - count, count)
+    plain_columns = np.array([column[k] for k, _ in plain], dtype=np.intp)
+    out[
+        np.repeat(row, count), plain_columns[am.label[np.repeat(am.first[pattern], count) + nth]]
+    ] = True
     if any(k in _REWRITTEN for k, _ in plain):
         # only a clause with a negation trigger can read differently once rewritten
         negated = bare.str.contains(_NEGATION_TRIGGER).fill_null(False).arg_true().to_numpy()
         sub = bare.gather(negated)
         for k, c in plain:
-            if k in _REWRITTEN:
-                out[negated, column[k]] = _label_hits(sub, k, c)
+            if k not in _REWRITTEN:
+                continue
+            j = column[k]
+            # and only one with a cue as it is, or the start of a cue the rewrite may join
+            joins = _join_literals(k, c)
+            rows = negated
+            if joins is not None:
+                may = out[negated, j]
+                if joins:
+                    may = may | sub.str.contains_any(list(joins)).to_numpy()
+                rows = negated[may]
+            out[rows, j] = _label_hits(bare.gather(rows), k, c)
     for k, c in cues.items():
         if not c or "" in c:
             out[:, column[k]] = _label_hits(bare, k, c)
