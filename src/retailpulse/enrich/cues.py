@@ -183,6 +183,22 @@ def clause_cues(
     return clause, message
 
 
+def _label_matrix(
+    texts: pl.Series, cues: tuple[tuple[str, tuple[str, ...]], ...]
+) -> npt.NDArray[np.bool_]:
+    """(n_texts, n_labels): does each text (no nulls) have an occurrence of a cue of each
+    label, with the word boundaries the cue needs."""
+    am = _automaton(cues)
+    row, pattern = _matches(texts, am)
+    # each occurrence sets the labels of its cue (most cues have one)
+    count = am.count[pattern]
+    ends = np.cumsum(count)
+    nth = np.arange(len(ends) and ends[-1]) - np.repeat(ends - count, count)
+    hits = np.zeros((len(texts), len(cues)), dtype=bool)
+    hits[np.repeat(row, count), am.label[np.repeat(am.first[pattern], count) + nth]] = True
+    return hits
+
+
 def _without_marks(texts: pl.Series) -> pl.Series:
     """``texts`` without the opinion marks and the suffix nya (only the texts that have one
     are rewritten)."""
@@ -209,34 +225,29 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
     bare = _without_marks(texts.cast(pl.String))
     # a label with an empty cue (or none) is left to its regex
     plain = tuple((k, c) for k, c in cues.items() if c and "" not in c)
-    am = _automaton(plain)
-    row, pattern = _matches(bare.fill_null(""), am)
+    rewritten = {k: _join_literals(k, c) for k, c in plain if k in _REWRITTEN}
+    # the literals a rewrite may join into a cue are found as the cues of extra labels
+    joined = [(k, j) for k, j in rewritten.items() if j]
+    hits = _label_matrix(bare.fill_null(""), plain + tuple((f"{k} joined", j) for k, j in joined))
     column = {k: j for j, k in enumerate(cues)}
-    # each occurrence sets the labels of its cue (most cues have one)
-    count = am.count[pattern]
-    ends = np.cumsum(count)
-    nth = np.arange(len(ends) and ends[-1]) - np.repeat(ends - count, count)
-    plain_columns = np.array([column[k] for k, _ in plain], dtype=np.intp)
-    out[
-        np.repeat(row, count), plain_columns[am.label[np.repeat(am.first[pattern], count) + nth]]
-    ] = True
-    if any(k in _REWRITTEN for k, _ in plain):
-        # only a clause with a negation trigger can read differently once rewritten
-        negated = bare.str.contains(_NEGATION_TRIGGER).fill_null(False).arg_true().to_numpy()
-        sub = bare.gather(negated)
+    out[:, [column[k] for k, _ in plain]] = hits[:, : len(plain)]
+    if rewritten:
+        # a rewrite may change the reading of a clause with a negator, and only one with a cue
+        # of its label as it is or a literal the rewrite may join into one
+        may = {
+            k: np.ones(len(texts), dtype=bool) if j is None else out[:, column[k]].copy()
+            for k, j in rewritten.items()
+        }
+        for i, (k, _) in enumerate(joined):
+            may[k] |= hits[:, len(plain) + i]
+        rows = np.flatnonzero(np.logical_or.reduce(list(may.values())))
+        sub = bare.gather(rows)
+        negated = sub.str.contains(_NEGATION_TRIGGER).fill_null(False).to_numpy()
+        rows, sub = rows[negated], sub.filter(negated)
         for k, c in plain:
-            if k not in _REWRITTEN:
-                continue
-            j = column[k]
-            # and only one with a cue as it is, or the start of a cue the rewrite may join
-            joins = _join_literals(k, c)
-            rows = negated
-            if joins is not None:
-                may = out[negated, j]
-                if joins:
-                    may = may | sub.str.contains_any(list(joins)).to_numpy()
-                rows = negated[may]
-            out[rows, j] = _label_hits(bare.gather(rows), k, c)
+            if k in rewritten:
+                wanted = may[k][rows]
+                out[rows[wanted], column[k]] = _label_hits(sub.filter(wanted), k, c)
     for k, c in cues.items():
         if not c or "" in c:
             out[:, column[k]] = _label_hits(bare, k, c)
