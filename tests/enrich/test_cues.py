@@ -193,3 +193,13 @@ def test_every_negator_is_read_as_the_regex_reads_it(negator: str) -> None:
     cues = {"praise": INTENT_CUES["praise"], "complaint": INTENT_CUES["complaint"]}
     got = cue_matrix(pl.Series(texts), cues)
     np.testing.assert_array_equal(got, _one_regex_per_label(texts, cues))
+
+
+def test_sliced_and_chunked_texts_read_as_whole_ones() -> None:
+    texts = pl.Series(["a top", "很好", None, "laptop", "harganya", "tidak suka"])
+    cues = {"x": ("top", "很好"), "price": ASPECT_CUES["price"], "praise": INTENT_CUES["praise"]}
+    whole = cue_matrix(texts, cues)
+    chunked = pl.concat([texts.slice(0, 3), texts.slice(3)], rechunk=False)
+    assert chunked.n_chunks() == 2
+    np.testing.assert_array_equal(cue_matrix(chunked, cues), whole)
+    np.testing.assert_array_equal(cue_matrix(texts.slice(2), cues), whole[2:])

@@ -10,7 +10,9 @@ then keeps the Latin cues that sit between ASCII word boundaries (``(?-u:\\b)``:
 This is the exact meaning of one regex per label (:func:`~retailpulse.enrich.lexicon.cue_pattern`)
 tested on each clause: a regex finds a match when any alternative occurs with its boundaries.
 The rules that rewrite a clause before its praise or complaint cues are looked for (negators)
-still run as Polars regexes, but only on the clauses that contain a negator's first letters.
+still run as Polars regexes, but only on the clauses they can change: those with a negator's
+letters and a cue of the label, or words a removed negation may join into one
+(:func:`_join_literals`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+import pyarrow as pa
 
 from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, cue_pattern, needs_word_boundaries
 from retailpulse.enrich.scoring import Scores
@@ -104,6 +107,8 @@ def _matches(texts: pl.Series, am: _Automaton) -> tuple[npt.NDArray[np.intp], np
     boundaries it needs."""
     none = np.zeros(0, dtype=np.intp)
     arr = texts.to_arrow()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
     _, offsets_buf, data_buf = arr.buffers()
     offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
     first, last = int(offsets[0]), int(offsets[-1])
