@@ -244,10 +244,15 @@ def _is_cjk(word: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in word)
 
 
+def needs_word_boundaries(cue: str) -> bool:
+    """Does ``cue`` match whole words only (Latin cues; not Chinese ones nor ``?``)."""
+    return not _is_cjk(cue) and cue != "?"
+
+
 @cache
 def cue_pattern(cues: tuple[str, ...]) -> str:
     """One regex (Rust syntax, for Polars) that finds any of ``cues`` in normalised text."""
-    latin = sorted((c for c in cues if not _is_cjk(c) and c != "?"), key=len, reverse=True)
+    latin = sorted((c for c in cues if needs_word_boundaries(c)), key=len, reverse=True)
     cjk = sorted((c for c in cues if _is_cjk(c)), key=len, reverse=True)
     parts = []
     if latin:
