@@ -57,6 +57,21 @@ def test_pool_gives_the_same_columns_as_one_process_in_input_order(pool: EnrichP
     assert_frame_equal(merged.drop("id", "text"), expected)
 
 
+def test_large_batches_are_cut_for_the_workers(
+    pool: EnrichPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "WORKER_BATCH_ROWS", 4)
+    table = pa.table({"text": TEXTS})
+    got = list(pool.enrich_batches(table.to_batches(max_chunksize=9)))
+    assert [b.num_rows for b in got] == [4, 4, 1, 1]
+    merged = pa.Table.from_batches(got)
+    assert merged.column("text").to_pylist() == TEXTS
+    assert merged.column("sentiment").to_pylist() == enrich_texts(TEXTS)["sentiment"].to_list()
+    (empty,) = pool.enrich_batches([pa.record_batch({"text": pa.array([], pa.string())})])
+    assert empty.num_rows == 0
+    assert "sentiment" in empty.schema.names
+
+
 def test_a_worker_error_reaches_the_caller_and_the_pool_goes_on(pool: EnrichPool) -> None:
     bad = pa.record_batch({"body": ["hello"]})
     with pytest.raises(MissingColumnError, match="no 'text' column.*--text-column"):

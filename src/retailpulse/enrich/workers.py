@@ -37,6 +37,11 @@ POOL_MIN_ROWS = 50_000
 #: Batches in flight per worker: one running, one waiting, so a worker never idles.
 IN_FLIGHT_PER_WORKER = 2
 
+#: Larger batches are cut to this many rows before they go to a worker: the work spreads
+#: evenly over the workers (five 20,000-row batches on two workers would leave one idle for
+#: the last), and a worker's memory stays lower.
+WORKER_BATCH_ROWS = 10_000
+
 _STATE: dict[str, Any] = {}
 
 
@@ -185,16 +190,19 @@ class EnrichPool:
         return self.start()._pool  # type: ignore[return-value]
 
     def enrich_batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """Each batch with the enrichment columns added (as
-        :func:`~retailpulse.enrich.pipeline.enrich_batch`), in input order. At most
-        :data:`IN_FLIGHT_PER_WORKER` batches per worker are read ahead."""
+        """The batches with the enrichment columns added (as
+        :func:`~retailpulse.enrich.pipeline.enrich_batch`), in input order, cut to at most
+        :data:`WORKER_BATCH_ROWS` rows each. At most :data:`IN_FLIGHT_PER_WORKER` batches per
+        worker are read ahead."""
         pool = self._running()
         pending: deque[ApplyResult[pa.RecordBatch]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
         for batch in batches:
-            pending.append(pool.apply_async(_enrich_batch, (batch,)))
-            if len(pending) >= limit:
-                yield pending.popleft().get()
+            for start in range(0, max(batch.num_rows, 1), WORKER_BATCH_ROWS):
+                part = batch.slice(start, WORKER_BATCH_ROWS)
+                pending.append(pool.apply_async(_enrich_batch, (part,)))
+                if len(pending) >= limit:
+                    yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
 
