@@ -74,7 +74,7 @@ def test_large_batches_are_cut_for_the_workers(
 
 def test_a_worker_error_reaches_the_caller_and_the_pool_goes_on(pool: EnrichPool) -> None:
     bad = pa.record_batch({"body": ["hello"]})
-    with pytest.raises(MissingColumnError, match="no 'text' column.*--text-column"):
+    with pytest.raises(MissingColumnError, match=r"no 'text' column.*--text-column"):
         list(pool.enrich_batches([bad]))
     good = pa.record_batch({"text": ["hello"]})
     (out,) = pool.enrich_batches([good])
