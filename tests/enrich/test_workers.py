@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +16,10 @@ from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.pipeline import enrich_batch, enrich_texts
 from retailpulse.enrich.workers import EnrichPool, check_workers, resolve_workers
 from retailpulse.errors import InputError, MissingColumnError
-from retailpulse.schema import MESSAGES
 from retailpulse.store.database import Database
 from retailpulse.store.tables import message_enrichment
-from retailpulse.store.upsert import upsert_frame
+
+from .test_runner import add_messages
 
 TEXTS = [
     "Love the new jacket, fast delivery 😍",
@@ -115,15 +114,7 @@ def test_store_enrichment_with_workers(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(runner, "POOL_MIN_ROWS", 1)
     db = Database.open(f"sqlite:///{tmp_path / 'rp.db'}")
     texts = [t or "" for t in TEXTS]
-    frame = pl.DataFrame(
-        {
-            "platform": ["x"] * len(texts),
-            "external_id": [f"m{i}" for i in range(len(texts))],
-            "created_at": [dt.datetime(2026, 1, 1)] * len(texts),
-            "text": texts,
-        }
-    )
-    upsert_frame(db, MESSAGES, frame)
+    add_messages(db, texts)
     run = runner.enrich_store(db.engine, batch_size=4, workers=2)
     assert (run.enriched, run.batches) == (len(texts), 3)
     with db.engine.connect() as conn:
