@@ -14,6 +14,7 @@ Every error a user can meet is one of these, and its message names the fix::
     │   ├── RateLimited(retry_after)
     │   └── Transient
     ├── ModelError             a model file is missing, corrupt or from another version
+    ├── WorkerLost             a worker process stopped mid-way (killed, out of memory)
     ├── NotFittedError         an estimator used before ``fit``
     ├── NotFoundError          a record that does not exist (an id in a URL or a command)
     └── PolicyBlocked          the privacy guard refused an action (consent, pressure, quiet hours)
@@ -120,6 +121,12 @@ class Transient(SourceError):
 
 class ModelError(RetailPulseError):
     """A model file is missing, corrupt or from an incompatible version."""
+
+    status = 500
+
+
+class WorkerLost(RetailPulseError):
+    """A worker process stopped before it finished its work (killed, out of memory)."""
 
     status = 500
 

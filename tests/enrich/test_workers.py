@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from retailpulse.enrich import runner, workers
 from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.pipeline import enrich_batch, enrich_texts
 from retailpulse.enrich.workers import EnrichPool, check_workers, resolve_workers
-from retailpulse.errors import InputError, MissingColumnError
+from retailpulse.errors import InputError, MissingColumnError, ModelError, WorkerLost
 from retailpulse.store.database import Database
 from retailpulse.store.tables import message_enrichment
 
@@ -124,3 +127,21 @@ def test_store_enrichment_with_workers(tmp_path: Path, monkeypatch: pytest.Monke
         assert list(stored) == enrich_texts(texts)["sentiment"].to_list()
     with pytest.raises(InputError, match="'workers' parameter"):
         runner.enrich_store(db.engine, workers=0)
+
+
+def test_a_worker_that_dies_raises_instead_of_hanging() -> None:
+    with EnrichPool(2) as lost:
+        assert lost.enrich_texts(["fine"])["sentiment"].to_list() == ["neutral"]
+        victims = multiprocessing.active_children()
+        assert victims
+        for proc in victims:
+            os.kill(proc.pid or 0, signal.SIGKILL)
+        for proc in victims:
+            proc.join(timeout=10)
+        with pytest.raises(WorkerLost, match="--workers 1"):
+            lost.enrich_texts(["still there?"])
+
+
+def test_a_bad_model_folder_is_reported_before_any_worker_starts(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="retailpulse train"):
+        EnrichPool(2, model_dir=tmp_path)

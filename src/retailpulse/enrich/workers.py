@@ -19,17 +19,18 @@ import multiprocessing as mp
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from multiprocessing.pool import ApplyResult, Pool
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 import pyarrow as pa
 
 from retailpulse.enrich.entities import Catalog
-from retailpulse.errors import InputError
+from retailpulse.errors import InputError, WorkerLost
 
 #: Inputs with fewer messages than this are enriched in the calling process.
 POOL_MIN_ROWS = 50_000
@@ -115,15 +116,33 @@ def _enrich_texts(texts: pl.Series) -> pl.DataFrame:
     return enrich_texts(texts, **args)
 
 
-def _ready(_: int) -> int:
+def _ready() -> int:
     return os.getpid()
+
+
+T = TypeVar("T")
+
+LOST = (
+    "An enrichment worker process stopped before it finished (it was killed, often for lack "
+    "of memory). Re-run with --workers 1 (setting enrich_workers=1) or a smaller --batch-size; "
+    "`retailpulse enrich` resumes where it stopped."
+)
+
+
+def _result(future: Future[T]) -> T:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise WorkerLost(LOST) from exc
 
 
 class EnrichPool:
     """``workers`` enrichment processes with the same tier, tasks, catalog and model.
 
     Use it as a context manager; :meth:`enrich_batches` streams Arrow batches through it and
-    :meth:`enrich_texts` enriches one list of texts split across the workers.
+    :meth:`enrich_texts` enriches one list of texts split across the workers. A worker that
+    dies (killed, out of memory) raises :class:`~retailpulse.errors.WorkerLost` instead of
+    leaving the caller waiting.
     """
 
     def __init__(
@@ -136,11 +155,13 @@ class EnrichPool:
         model_dir: str | Path | None = None,
         text_column: str = "text",
     ) -> None:
-        from retailpulse.enrich.pipeline import check_tasks, check_tier
+        from retailpulse.enrich.pipeline import check_tasks, check_tier, load_model
 
         self.workers = check_workers(workers)
         check_tier(tier)
         checked = None if tasks is None else check_tasks(tasks)
+        if model_dir is not None:
+            load_model(str(model_dir))  # a bad folder is reported here, not by a dying worker
         self._args = (
             tier,
             checked,
@@ -148,31 +169,41 @@ class EnrichPool:
             None if model_dir is None else str(model_dir),
             text_column,
         )
-        self._pool: Pool | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> EnrichPool:
         """Start the worker processes and wait until each has loaded the model."""
         if self._pool is not None:
             return self
-        ctx = mp.get_context("spawn")
-        # a worker reads POLARS_MAX_THREADS when it imports Polars: set it for the children only
+        pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=mp.get_context("spawn"),
+            initializer=_start,
+            initargs=self._args,
+        )
+        # a worker reads POLARS_MAX_THREADS when it imports Polars: set it while the workers
+        # start (one per call submitted before any has finished), for the children only
         previous = os.environ.get("POLARS_MAX_THREADS")
         os.environ["POLARS_MAX_THREADS"] = "1"
         try:
-            self._pool = ctx.Pool(self.workers, initializer=_start, initargs=self._args)
+            ready = [pool.submit(_ready) for _ in range(self.workers)]
         finally:
             if previous is None:
                 del os.environ["POLARS_MAX_THREADS"]
             else:
                 os.environ["POLARS_MAX_THREADS"] = previous
-        # one call per worker; a worker that finished its start-up answers at once
-        self._pool.map(_ready, range(self.workers), chunksize=1)
+        self._pool = pool
+        try:
+            for f in ready:  # start-up errors (a bad model folder) surface here
+                _result(f)
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def __enter__(self) -> EnrichPool:
@@ -186,25 +217,28 @@ class EnrichPool:
     ) -> None:
         self.close()
 
-    def _running(self) -> Pool:
-        return self.start()._pool  # type: ignore[return-value]
+    def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        pool = self.start()._pool
+        assert pool is not None
+        try:
+            return pool.submit(fn, *args)
+        except BrokenProcessPool as exc:
+            raise WorkerLost(LOST) from exc
 
     def enrich_batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         """The batches with the enrichment columns added (as
         :func:`~retailpulse.enrich.pipeline.enrich_batch`), in input order, cut to at most
         :data:`WORKER_BATCH_ROWS` rows each. At most :data:`IN_FLIGHT_PER_WORKER` batches per
         worker are read ahead."""
-        pool = self._running()
-        pending: deque[ApplyResult[pa.RecordBatch]] = deque()
+        pending: deque[Future[pa.RecordBatch]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
         for batch in batches:
             for start in range(0, max(batch.num_rows, 1), WORKER_BATCH_ROWS):
-                part = batch.slice(start, WORKER_BATCH_ROWS)
-                pending.append(pool.apply_async(_enrich_batch, (part,)))
+                pending.append(self._submit(_enrich_batch, batch.slice(start, WORKER_BATCH_ROWS)))
                 if len(pending) >= limit:
-                    yield pending.popleft().get()
+                    yield _result(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _result(pending.popleft())
 
     def submit_texts(self, texts: pl.Series | Sequence[str | None]) -> Pending:
         """Start enriching ``texts``, one contiguous part per worker; ``.get()`` on the result
@@ -213,7 +247,7 @@ class EnrichPool:
         series = series.cast(pl.String)
         step = max(1, -(-len(series) // self.workers))
         parts = [series.slice(a, step) for a in range(0, len(series), step)] or [series]
-        return Pending(self._running().map_async(_enrich_texts, parts, chunksize=1))
+        return Pending([self._submit(_enrich_texts, part) for part in parts])
 
     def enrich_texts(self, texts: pl.Series | Sequence[str | None]) -> pl.DataFrame:
         """The enrichment columns of ``texts``, split across the workers."""
@@ -223,8 +257,8 @@ class EnrichPool:
 class Pending:
     """Enrichment columns being computed by the workers (see :meth:`EnrichPool.submit_texts`)."""
 
-    def __init__(self, parts: ApplyResult[list[pl.DataFrame]]) -> None:
+    def __init__(self, parts: list[Future[pl.DataFrame]]) -> None:
         self._parts = parts
 
     def get(self) -> pl.DataFrame:
-        return pl.concat(self._parts.get())
+        return pl.concat([_result(f) for f in self._parts])
