@@ -94,13 +94,14 @@ def _start(
     model_dir: str | None,
     text_column: str,
 ) -> None:
-    from retailpulse.enrich.pipeline import load_model
+    from retailpulse.enrich.pipeline import enrich_texts
 
     single_threaded()
-    load_model(model_dir)  # loaded once per worker, before the first batch
     _STATE.update(
         tier=tier, tasks=tasks, catalog=catalog, model_dir=model_dir, text_column=text_column
     )
+    # load the model and build the regexes and tables once, before the first batch
+    enrich_texts(["warm up 😀 好 gak"], tier=tier, tasks=tasks, catalog=catalog, model_dir=model_dir)
 
 
 def _enrich_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
