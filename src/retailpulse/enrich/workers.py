@@ -101,7 +101,8 @@ def _start(
         tier=tier, tasks=tasks, catalog=catalog, model_dir=model_dir, text_column=text_column
     )
     # load the model and build the regexes and tables once, before the first batch
-    enrich_texts(["warm up 😀 好 gak"], tier=tier, tasks=tasks, catalog=catalog, model_dir=model_dir)
+    args = {k: v for k, v in _STATE.items() if k != "text_column"}
+    enrich_texts(["warm up 😀 好 gak"], **args)
 
 
 def _enrich_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
