@@ -194,6 +194,35 @@ def _word_patterns() -> dict[str, str]:
     return out
 
 
+#: A run of characters that are not part of a token (punctuation and whitespace), unless it is
+#: a single space: a run starting with another character, or a space followed by more.
+_TOKEN_CHARS = r"\w!?'\p{So}\p{Sk}\u200d\ufe0f"
+_SEPARATOR_RUN = rf"[^{_TOKEN_CHARS} ][^{_TOKEN_CHARS}]*| [^{_TOKEN_CHARS}]+"
+
+#: Joins a replaced word to the next token between the two word passes (control characters
+#: are gone by then, so it occurs nowhere else).
+_JOIN = "\x1f"
+
+
+@cache
+def _word_passes() -> tuple[dict[str, str], dict[str, str]]:
+    """:func:`_word_patterns` as two passes over text with one space between tokens.
+
+    With one space between tokens a match ``" w "`` takes the space before the next token, so
+    a word right after a replaced one is missed. The first pass replaces ``" w "`` by ``" v"``
+    and :data:`_JOIN` (``v`` is the value without its edge spaces); the words it missed are
+    exactly those right after a :data:`_JOIN` and followed by a space (their own, or the first
+    character of the next value), which the second pass replaces. Every :data:`_JOIN` left
+    then becomes a space.
+    """
+    first: dict[str, str] = {}
+    second: dict[str, str] = {}
+    for pattern, value in _word_patterns().items():
+        first[pattern] = f" {value.strip()}{_JOIN}"
+        second[f"{_JOIN}{pattern[1:]}"] = value
+    return first, second
+
+
 #: Three or more of the same ASCII letter (one alternative per letter, as the regex engine has
 #: no back-references); replaced by the letter, in one pass instead of one per letter.
 _ELONGATED = "|".join(f"({ch}){ch}{ch}+" for ch in string.ascii_lowercase)
@@ -245,15 +274,15 @@ def normalise_expr(
     e = e.str.replace_all(r"!+", " ! ").str.replace_all(r"[?？]+", " ? ")
     if t2s_map:
         e = e.str.replace_many(t2s_map)
-    # other punctuation becomes space, and every run of spaces two spaces (one pass: the
-    # class is the punctuation class plus whitespace, which has no \w, !, ?, symbol or glue)
-    e = e.str.replace_all(r"[^\w!?'\p{So}\p{Sk}\u200d\ufe0f]+", "  ")
-    e = pl.lit("  ") + e + pl.lit("  ")
-    # only ASCII spaces are left, two between tokens (a pattern's value keeps the spaces around
-    # it and holds single spaces) and two to four at the ends, which strip_chars removes
-    e = e.str.replace_many(_word_patterns()).str.replace_all("  ", " ", literal=True)
-    e = e.str.strip_chars()
-    return e
+    # other punctuation and whitespace become one space per run: only single spaces between
+    # tokens are left, so runs that already are one space are not matched (most of the runs)
+    e = e.str.replace_all(_SEPARATOR_RUN, " ")
+    e = pl.lit(" ") + e + pl.lit(" ")
+    # word patterns " w " in two passes (see _word_passes), then the one or two spaces at the
+    # ends are removed
+    first, second = _word_passes()
+    e = e.str.replace_many(first).str.replace_many(second)
+    return e.str.replace_all(_JOIN, " ", literal=True).str.strip_chars()
 
 
 def normalise(texts: pl.Series | Sequence[str | None]) -> pl.Series:
