@@ -155,7 +155,10 @@ def _emoji_chars() -> dict[str, frozenset[str]]:
 
 def _present_emoji(series: pl.Series) -> dict[str, str]:
     """The emoji-name map restricted to emoji whose characters occur in ``series``."""
-    present = set(series.str.extract_all(_EMOJI_CHAR).explode().drop_nulls().unique().to_list())
+    # every emoji character is outside ASCII: only the other texts are searched
+    candidates = series.filter(series.str.len_bytes() != series.str.len_chars())
+    found = candidates.str.extract_all(_EMOJI_CHAR).explode().drop_nulls().unique()
+    present = set(found.to_list())
     if not present:
         return {}
     names = emoji_names()
@@ -234,7 +237,14 @@ PARALLEL_PARTS = max(os.cpu_count() or 1, 1)
 
 #: Clause mark inserted by ``normalise_expr(..., clauses=True)``; split on it afterwards.
 CLAUSE_MARK = "xclause"
-_CLAUSE_PUNCT = r"([.;,。；，！!?？\n]+)"
+_CLAUSE_RUN = r"[.;,。；，！!?？\n]+"
+#: The clause punctuation that becomes a space (``_QUIET``) and that becomes a ``!`` or ``?``
+#: token (``_LOUD``); :func:`_mark_clauses` treats them apart.
+_QUIET = r"[.;,。；，！\n]"
+_LOUD = r"[!?？]"
+#: Stands for quiet punctuation right before loud punctuation (a control character: the
+#: first step turned all of those into spaces, so it occurs nowhere else).
+_HUSH = "\x1e"
 _CLAUSE_WORDS = r"(?-u:\b)(but|however|tapi|tetapi|namun|padahal)(?-u:\b)|(但是|可是|不过|但)"
 
 
@@ -244,6 +254,7 @@ def normalise_expr(
     clauses: bool = False,
     emoji_map: dict[str, str] | None = None,
     t2s_map: dict[str, str] | None = None,
+    _repeat_marks: bool = False,
 ) -> pl.Expr:
     """The normalisation steps as one Polars expression over a string column.
 
@@ -251,7 +262,8 @@ def normalise_expr(
     sentence punctuation and before contrast words such as *but*, *tapi*, 但是). ``emoji_map``
     and ``t2s_map`` default to the full tables; :func:`normalise` passes only the emoji whose
     characters occur in the batch, which is much faster to build (the character table is
-    cheap: one character per entry).
+    cheap: one character per entry). ``_repeat_marks`` (for :func:`clause_lists`) lets a mark
+    repeat where only empty clauses come between, which costs fewer regex matches.
     """
     emoji_map = emoji_names() if emoji_map is None else emoji_map
     t2s_map = traditional_to_simplified() if t2s_map is None else t2s_map
@@ -265,24 +277,96 @@ def normalise_expr(
         .str.replace_all(_HASHTAG, " $1 ")
     )
     if clauses:
-        e = e.str.replace_all(_CLAUSE_PUNCT, f"$1 {CLAUSE_MARK} ").str.replace_all(
-            _CLAUSE_WORDS, f" {CLAUSE_MARK} $0"
-        )
+        e = _mark_clauses(e, exact=not _repeat_marks)
+        e = e.str.replace_all(_CLAUSE_WORDS, f" {CLAUSE_MARK} $0")
     if emoji_map:
         e = e.str.replace_many(emoji_map, leftmost=True)
     e = e.str.replace_all(_ELONGATED, _ELONGATED_TO)
-    e = e.str.replace_all(r"!+", " ! ").str.replace_all(r"[?？]+", " ? ")
-    if t2s_map:
+    # (a space after a run is taken: the run's own spaces replace it, one run less for the
+    # punctuation step below)
+    e = e.str.replace_all(r"!+ ?", " ! ").str.replace_all(r"[?？]+ ?", " ? ")
+    merged = _merges_with_words(t2s_map)
+    if t2s_map and not merged:
         e = e.str.replace_many(t2s_map)
     # other punctuation and whitespace become one space per run: only single spaces between
     # tokens are left, so runs that already are one space are not matched (most of the runs)
     e = e.str.replace_all(_SEPARATOR_RUN, " ")
     e = pl.lit(" ") + e + pl.lit(" ")
-    # word patterns " w " in two passes (see _word_passes), then the one or two spaces at the
-    # ends are removed
-    first, second = _word_passes()
-    e = e.str.replace_many(first).str.replace_many(second)
+    # word patterns " w " in two passes (see _word_passes), the first one also mapping
+    # traditional characters when it can (see _merges_with_words); then the one or two spaces
+    # at the ends are removed
+    if not merged:
+        first = _literal_map("words")
+    elif t2s_map is traditional_to_simplified():
+        first = _literal_map("t2s+words")
+    else:
+        first = _as_literals(t2s_map | _word_passes()[0])
+    e = e.str.replace_many(*first).str.replace_many(*_literal_map("words, second pass"))
     return e.str.replace_all(_JOIN, " ", literal=True).str.strip_chars()
+
+
+def _mark_clauses(e: pl.Expr, *, exact: bool) -> pl.Expr:
+    """:data:`CLAUSE_MARK` after every run of clause punctuation.
+
+    ``exact``: one mark after each run (the run and a space after it kept, the space moved
+    before the mark). Otherwise three passes that leave fewer runs for the punctuation step:
+    quiet punctuation right before loud punctuation becomes :data:`_HUSH` (keeping the
+    ``!``/``?`` tokens of the run together), every other run of quiet punctuation becomes a
+    mark (it is at the end of its run, so only an empty clause can come between this mark and
+    the run's own), and the rest of each run (loud punctuation and :data:`_HUSH`) gets its mark.
+    """
+    if exact:
+        return e.str.replace_all(f"{_CLAUSE_RUN} ?", f"${{0}}{CLAUSE_MARK} ")
+    return (
+        e.str.replace_all(f"{_QUIET}+({_LOUD})", f"{_HUSH}${{1}}")
+        .str.replace_all(f"{_QUIET}+ ?", f" {CLAUSE_MARK} ")
+        .str.replace_all(f"[!?？{_HUSH}]+ ?", f"${{0}}{CLAUSE_MARK} ")
+    )
+
+
+def _as_literals(mapping: dict[str, str]) -> tuple[pl.Expr, pl.Expr]:
+    """``mapping``'s keys and values as the two list literals ``str.replace_many`` takes."""
+    keys = pl.Series(list(mapping), dtype=pl.String).implode()
+    values = pl.Series(list(mapping.values()), dtype=pl.String).implode()
+    return pl.lit(keys), pl.lit(values)
+
+
+@cache
+def _literal_map(name: str) -> tuple[pl.Expr, pl.Expr]:
+    """The fixed maps of the word passes as literals, built once (a 10,000-entry map takes
+    milliseconds to convert)."""
+    first, second = _word_passes()
+    maps = {
+        "words": first,
+        "t2s+words": traditional_to_simplified() | first,
+        "words, second pass": second,
+    }
+    return _as_literals(maps[name])
+
+
+def _merges_with_words(t2s_map: dict[str, str]) -> bool:
+    """Whether the character map can run in the first word pass instead of its own pass.
+
+    It can when every key and value is one non-ASCII word character (as in OpenCC's table):
+    the steps in between (elongations, ``!``/``?``, punctuation to space) neither change nor
+    depend on such characters, and they cannot overlap a word pattern, which is ASCII.
+    """
+    if not t2s_map:
+        return False
+    if t2s_map is traditional_to_simplified():
+        return _default_t2s_merges()
+    return _single_word_chars(t2s_map)
+
+
+@cache
+def _default_t2s_merges() -> bool:
+    return _single_word_chars(traditional_to_simplified())
+
+
+def _single_word_chars(mapping: dict[str, str]) -> bool:
+    chars = pl.Series([*mapping, *mapping.values()], dtype=pl.String)
+    ok = chars.str.contains(r"^\w$") & (chars.str.len_bytes() > 1)
+    return bool(ok.all())
 
 
 def normalise(texts: pl.Series | Sequence[str | None]) -> pl.Series:
@@ -299,7 +383,8 @@ def clause_lists(texts: pl.Series) -> pl.DataFrame:
     """Per message: ``clauses`` (its non-empty normalised clauses, a list) and ``normalised``
     (those clauses joined by a space, the message's analysis text)."""
     series = texts.cast(pl.String).fill_null("")
-    expr = normalise_expr(pl.col("t"), clauses=True, emoji_map=_present_emoji(series))
+    emoji_map = _present_emoji(series)
+    expr = normalise_expr(pl.col("t"), clauses=True, emoji_map=emoji_map, _repeat_marks=True)
     stripped = pl.element().str.strip_chars()
     parts = expr.str.split(CLAUSE_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
     frame = pl.DataFrame({"t": series})
