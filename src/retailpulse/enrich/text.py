@@ -201,6 +201,8 @@ def _word_patterns() -> dict[str, str]:
 #: a single space: a run starting with another character, or a space followed by more.
 _TOKEN_CHARS = r"\w!?'\p{So}\p{Sk}\u200d\ufe0f"
 _SEPARATOR_RUN = rf"[^{_TOKEN_CHARS} ][^{_TOKEN_CHARS}]*| [^{_TOKEN_CHARS}]+"
+#: The same with :data:`_SHORT_MARK` as a token (the control character is kept).
+_SEPARATOR_RUN_MARKED = _SEPARATOR_RUN.replace("]", "\x1d]")
 
 #: Joins a replaced word to the next token between the two word passes (control characters
 #: are gone by then, so it occurs nowhere else).
@@ -237,6 +239,9 @@ PARALLEL_PARTS = max(os.cpu_count() or 1, 1)
 
 #: Clause mark inserted by ``normalise_expr(..., clauses=True)``; split on it afterwards.
 CLAUSE_MARK = "xclause"
+#: The clause mark of :func:`clause_lists`: one character instead of seven is less text for
+#: every later pass (a control character: the first step turned all of those into spaces).
+_SHORT_MARK = "\x1d"
 _CLAUSE_RUN = r"[.;,。；，！!?？\n]+"
 #: The clause punctuation that becomes a space (``_QUIET``) and that becomes a ``!`` or ``?``
 #: token (``_LOUD``); :func:`_mark_clauses` treats them apart.
@@ -278,7 +283,8 @@ def normalise_expr(
     )
     if clauses:
         e = _mark_clauses(e, exact=not _repeat_marks)
-        e = e.str.replace_all(_CLAUSE_WORDS, f" {CLAUSE_MARK} $0")
+        mark = _SHORT_MARK if _repeat_marks else CLAUSE_MARK
+        e = e.str.replace_all(_CLAUSE_WORDS, f" {mark} $0")
     if emoji_map:
         e = e.str.replace_many(emoji_map, leftmost=True)
     e = e.str.replace_all(_ELONGATED, _ELONGATED_TO)
@@ -290,7 +296,7 @@ def normalise_expr(
         e = e.str.replace_many(t2s_map)
     # other punctuation and whitespace become one space per run: only single spaces between
     # tokens are left, so runs that already are one space are not matched (most of the runs)
-    e = e.str.replace_all(_SEPARATOR_RUN, " ")
+    e = e.str.replace_all(_SEPARATOR_RUN_MARKED if _repeat_marks else _SEPARATOR_RUN, " ")
     e = pl.lit(" ") + e + pl.lit(" ")
     # word patterns " w " in two passes (see _word_passes), the first one also mapping
     # traditional characters when it can (see _merges_with_words); then the one or two spaces
@@ -319,8 +325,8 @@ def _mark_clauses(e: pl.Expr, *, exact: bool) -> pl.Expr:
         return e.str.replace_all(f"{_CLAUSE_RUN} ?", f"${{0}}{CLAUSE_MARK} ")
     return (
         e.str.replace_all(f"{_QUIET}+({_LOUD})", f"{_HUSH}${{1}}")
-        .str.replace_all(f"{_QUIET}+ ?", f" {CLAUSE_MARK} ")
-        .str.replace_all(f"[!?？{_HUSH}]+ ?", f"${{0}}{CLAUSE_MARK} ")
+        .str.replace_all(f"{_QUIET}+ ?", f" {_SHORT_MARK} ")
+        .str.replace_all(f"[!?？{_HUSH}]+ ?", f"${{0}}{_SHORT_MARK} ")
     )
 
 
@@ -386,7 +392,9 @@ def clause_lists(texts: pl.Series) -> pl.DataFrame:
     emoji_map = _present_emoji(series)
     expr = normalise_expr(pl.col("t"), clauses=True, emoji_map=emoji_map, _repeat_marks=True)
     stripped = pl.element().str.strip_chars()
-    parts = expr.str.split(CLAUSE_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
+    # a CLAUSE_MARK left in the text (the message's own) splits too, as with normalise_expr
+    marked = expr.str.replace_all(CLAUSE_MARK, _SHORT_MARK, literal=True)
+    parts = marked.str.split(_SHORT_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
     frame = pl.DataFrame({"t": series})
     # one expression chain runs on one thread: cut a large batch in parts that run in parallel
     step = max(PARALLEL_ROWS, -(-len(frame) // PARALLEL_PARTS))
