@@ -307,7 +307,10 @@ def normalise_expr(
         first = _literal_map("t2s+words")
     else:
         first = _as_literals(t2s_map | _word_passes()[0])
-    e = e.str.replace_many(*first).str.replace_many(*_literal_map("words, second pass"))
+    # with short marks, the second pass also turns a CLAUSE_MARK of the message's own into one
+    # (it splits as in normalise_expr; no word pattern holds it)
+    second = _literal_map("words, second pass" + (", marks" if _repeat_marks else ""))
+    e = e.str.replace_many(*first).str.replace_many(*second)
     return e.str.replace_all(_JOIN, " ", literal=True).str.strip_chars()
 
 
@@ -346,6 +349,7 @@ def _literal_map(name: str) -> tuple[pl.Expr, pl.Expr]:
         "words": first,
         "t2s+words": traditional_to_simplified() | first,
         "words, second pass": second,
+        "words, second pass, marks": second | {CLAUSE_MARK: _SHORT_MARK},
     }
     return _as_literals(maps[name])
 
@@ -392,9 +396,7 @@ def clause_lists(texts: pl.Series) -> pl.DataFrame:
     emoji_map = _present_emoji(series)
     expr = normalise_expr(pl.col("t"), clauses=True, emoji_map=emoji_map, _repeat_marks=True)
     stripped = pl.element().str.strip_chars()
-    # a CLAUSE_MARK left in the text (the message's own) splits too, as with normalise_expr
-    marked = expr.str.replace_all(CLAUSE_MARK, _SHORT_MARK, literal=True)
-    parts = marked.str.split(_SHORT_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
+    parts = expr.str.split(_SHORT_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
     frame = pl.DataFrame({"t": series})
     # one expression chain runs on one thread: cut a large batch in parts that run in parallel
     step = max(PARALLEL_ROWS, -(-len(frame) // PARALLEL_PARTS))
