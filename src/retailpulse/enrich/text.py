@@ -3,8 +3,11 @@
 Every step is a vectorised Polars string expression, so a batch of 100,000 messages is
 normalised in Rust without a Python loop; a large batch is cut in parts that run on parallel
 threads. Steps are fused where the result is provably the same (one regex for all 26 letter
-elongations, one for punctuation and whitespace); ``tests/enrich/test_text.py`` holds the fused
-chain to the step-by-step one:
+elongations, one for punctuation and whitespace, the character table in the first word-pattern
+pass, words replaced on single-spaced text in two passes); ``tests/enrich/test_text.py`` holds
+the fused chain, and :func:`clause_lists`' cheaper clause marks, to the step-by-step one. The
+cost of a regex pass is mostly its number of matches, so passes avoid matching text that stays
+as it is (a single space, a space already before a token):
 
 1. NUL bytes and other control characters become spaces; text is cut to
    :data:`MAX_ANALYSED_CHARS` characters (the original is untouched).
@@ -197,12 +200,16 @@ def _word_patterns() -> dict[str, str]:
     return out
 
 
-#: A run of characters that are not part of a token (punctuation and whitespace), unless it is
-#: a single space: a run starting with another character, or a space followed by more.
+def _separator_run(token_chars: str) -> str:
+    """A run of characters that are not part of a token (punctuation and whitespace), unless
+    it is a single space: a run starting with another character, or a space followed by more."""
+    return rf"[^{token_chars} ][^{token_chars}]*| [^{token_chars}]+"
+
+
 _TOKEN_CHARS = r"\w!?'\p{So}\p{Sk}\u200d\ufe0f"
-_SEPARATOR_RUN = rf"[^{_TOKEN_CHARS} ][^{_TOKEN_CHARS}]*| [^{_TOKEN_CHARS}]+"
-#: The same with :data:`_SHORT_MARK` as a token (the control character is kept).
-_SEPARATOR_RUN_MARKED = _SEPARATOR_RUN.replace("]", "\x1d]")
+_SEPARATOR_RUN = _separator_run(_TOKEN_CHARS)
+#: The same with :data:`_SHORT_MARK` kept as a token.
+_SEPARATOR_RUN_MARKED = _separator_run(_TOKEN_CHARS + "\x1d")
 
 #: Joins a replaced word to the next token between the two word passes (control characters
 #: are gone by then, so it occurs nowhere else).
@@ -259,7 +266,6 @@ def normalise_expr(
     clauses: bool = False,
     emoji_map: dict[str, str] | None = None,
     t2s_map: dict[str, str] | None = None,
-    _repeat_marks: bool = False,
 ) -> pl.Expr:
     """The normalisation steps as one Polars expression over a string column.
 
@@ -267,9 +273,22 @@ def normalise_expr(
     sentence punctuation and before contrast words such as *but*, *tapi*, 但是). ``emoji_map``
     and ``t2s_map`` default to the full tables; :func:`normalise` passes only the emoji whose
     characters occur in the batch, which is much faster to build (the character table is
-    cheap: one character per entry). ``_repeat_marks`` (for :func:`clause_lists`) lets a mark
-    repeat where only empty clauses come between, which costs fewer regex matches.
+    cheap: one character per entry).
     """
+    return _normalise_chain(expr, clauses=clauses, emoji_map=emoji_map, t2s_map=t2s_map)
+
+
+def _normalise_chain(
+    expr: pl.Expr,
+    *,
+    clauses: bool,
+    emoji_map: dict[str, str] | None,
+    t2s_map: dict[str, str] | None,
+    short_marks: bool = False,
+) -> pl.Expr:
+    """:func:`normalise_expr`; with ``short_marks`` (for :func:`clause_lists`) the clause mark
+    is :data:`_SHORT_MARK` and may repeat where only an empty clause comes between, which
+    takes fewer regex matches."""
     emoji_map = emoji_names() if emoji_map is None else emoji_map
     t2s_map = traditional_to_simplified() if t2s_map is None else t2s_map
     e = (
@@ -282,8 +301,8 @@ def normalise_expr(
         .str.replace_all(_HASHTAG, " $1 ")
     )
     if clauses:
-        e = _mark_clauses(e, exact=not _repeat_marks)
-        mark = _SHORT_MARK if _repeat_marks else CLAUSE_MARK
+        e = _mark_clauses(e, exact=not short_marks)
+        mark = _SHORT_MARK if short_marks else CLAUSE_MARK
         e = e.str.replace_all(_CLAUSE_WORDS, f" {mark} $0")
     if emoji_map:
         e = e.str.replace_many(emoji_map, leftmost=True)
@@ -296,7 +315,7 @@ def normalise_expr(
         e = e.str.replace_many(t2s_map)
     # other punctuation and whitespace become one space per run: only single spaces between
     # tokens are left, so runs that already are one space are not matched (most of the runs)
-    e = e.str.replace_all(_SEPARATOR_RUN_MARKED if _repeat_marks else _SEPARATOR_RUN, " ")
+    e = e.str.replace_all(_SEPARATOR_RUN_MARKED if short_marks else _SEPARATOR_RUN, " ")
     e = pl.lit(" ") + e + pl.lit(" ")
     # word patterns " w " in two passes (see _word_passes), the first one also mapping
     # traditional characters when it can (see _merges_with_words); then the one or two spaces
@@ -309,20 +328,22 @@ def normalise_expr(
         first = _as_literals(t2s_map | _word_passes()[0])
     # with short marks, the second pass also turns a CLAUSE_MARK of the message's own into one
     # (it splits as in normalise_expr; no word pattern holds it)
-    second = _literal_map("words, second pass" + (", marks" if _repeat_marks else ""))
+    second = _literal_map("words, second pass" + (", marks" if short_marks else ""))
     e = e.str.replace_many(*first).str.replace_many(*second)
     return e.str.replace_all(_JOIN, " ", literal=True).str.strip_chars()
 
 
 def _mark_clauses(e: pl.Expr, *, exact: bool) -> pl.Expr:
-    """:data:`CLAUSE_MARK` after every run of clause punctuation.
+    """A clause mark after every run of clause punctuation.
 
-    ``exact``: one mark after each run (the run and a space after it kept, the space moved
-    before the mark). Otherwise three passes that leave fewer runs for the punctuation step:
+    ``exact``: one :data:`CLAUSE_MARK` after each run (the run and a space after it kept, the
+    space moved before the mark). Otherwise three passes that leave fewer runs for the
+    punctuation step:
     quiet punctuation right before loud punctuation becomes :data:`_HUSH` (keeping the
     ``!``/``?`` tokens of the run together), every other run of quiet punctuation becomes a
     mark (it is at the end of its run, so only an empty clause can come between this mark and
-    the run's own), and the rest of each run (loud punctuation and :data:`_HUSH`) gets its mark.
+    the run's own), and the rest of each run (loud punctuation and :data:`_HUSH`) gets its mark
+    (:data:`_SHORT_MARK`).
     """
     if exact:
         return e.str.replace_all(f"{_CLAUSE_RUN} ?", f"${{0}}{CLAUSE_MARK} ")
@@ -394,7 +415,11 @@ def clause_lists(texts: pl.Series) -> pl.DataFrame:
     (those clauses joined by a space, the message's analysis text)."""
     series = texts.cast(pl.String).fill_null("")
     emoji_map = _present_emoji(series)
-    expr = normalise_expr(pl.col("t"), clauses=True, emoji_map=emoji_map, _repeat_marks=True)
+    # clauses are marked with _SHORT_MARK, which may repeat where only an empty clause comes
+    # between: the same clauses as splitting normalise_expr(..., clauses=True) on CLAUSE_MARK
+    expr = _normalise_chain(
+        pl.col("t"), clauses=True, emoji_map=emoji_map, t2s_map=None, short_marks=True
+    )
     stripped = pl.element().str.strip_chars()
     parts = expr.str.split(_SHORT_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
     frame = pl.DataFrame({"t": series})
