@@ -329,7 +329,10 @@ def _normalise_chain(
     # with short marks, the second pass also turns a CLAUSE_MARK of the message's own into one
     # (it splits as in normalise_expr; no word pattern holds it)
     second = _literal_map("words, second pass" + (", marks" if short_marks else ""))
-    e = e.str.replace_many(*first).str.replace_many(*second)
+    # (leftmost-first finds the same matches as the default here, faster: a word pattern is
+    # ASCII and a character key is not, so they never overlap, and of two word patterns that
+    # overlap, the one that starts first also ends first)
+    e = e.str.replace_many(*first, leftmost=True).str.replace_many(*second)
     return e.str.replace_all(_JOIN, " ", literal=True).str.strip_chars()
 
 
