@@ -7,9 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retailpulse.enrich.text import (
+    CLAUSE_MARK,
     MAX_ANALYSED_CHARS,
     _present_emoji,
     _word_patterns,
+    clause_lists,
     clauses,
     normalise,
     normalise_expr,
@@ -171,6 +173,19 @@ _TRICKY = st.sampled_from(
         "_",
         "zzzz",
         "bbb",
+        "?.",
+        ".?",
+        "!.!",
+        ",!",
+        "...?",
+        "。！",
+        "？，",
+        "\x1e",
+        "\x1f",
+        " but ",
+        "good bad",
+        "gak ok",
+        "xclausexclause",
     ]
 )
 
@@ -184,3 +199,21 @@ def test_fused_normalisation_matches_the_step_by_step_reference(parts: list[list
     got = frame.select(normalise_expr(pl.col("t"), clauses=True, emoji_map=emoji_map))
     want = frame.select(_reference_expr(pl.col("t"), emoji_map))
     assert got.to_series().to_list() == want.to_series().to_list()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.one_of(_TRICKY, st.text(max_size=4)), max_size=12), max_size=6))
+def test_clause_lists_match_the_step_by_step_reference(parts: list[list[str]]) -> None:
+    # clause_lists marks clauses with fewer passes (a mark may repeat where only an empty
+    # clause comes between): its clauses must be the reference's, split and stripped
+    texts = pl.Series(["".join(p) for p in parts] + ["Wow!.! ok...? gak, but 但是 這 😍 bgt"])
+    want = (
+        pl.DataFrame({"t": texts})
+        .select(_reference_expr(pl.col("t"), _present_emoji(texts)))
+        .to_series()
+        .to_list()
+    )
+    want_clauses = [[p.strip() for p in w.split(CLAUSE_MARK) if p.strip()] for w in want]
+    got = clause_lists(texts)
+    assert got["clauses"].to_list() == want_clauses
+    assert got["normalised"].to_list() == [" ".join(c) for c in want_clauses]

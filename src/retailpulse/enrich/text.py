@@ -3,8 +3,11 @@
 Every step is a vectorised Polars string expression, so a batch of 100,000 messages is
 normalised in Rust without a Python loop; a large batch is cut in parts that run on parallel
 threads. Steps are fused where the result is provably the same (one regex for all 26 letter
-elongations, one for punctuation and whitespace); ``tests/enrich/test_text.py`` holds the fused
-chain to the step-by-step one:
+elongations, one for punctuation and whitespace, the character table in the first word-pattern
+pass, words replaced on single-spaced text in two passes); ``tests/enrich/test_text.py`` holds
+the fused chain, and :func:`clause_lists`' cheaper clause marks, to the step-by-step one. The
+cost of a regex pass is mostly its number of matches, so passes avoid matching text that stays
+as it is (a single space, a space already before a token):
 
 1. NUL bytes and other control characters become spaces; text is cut to
    :data:`MAX_ANALYSED_CHARS` characters (the original is untouched).
@@ -155,7 +158,10 @@ def _emoji_chars() -> dict[str, frozenset[str]]:
 
 def _present_emoji(series: pl.Series) -> dict[str, str]:
     """The emoji-name map restricted to emoji whose characters occur in ``series``."""
-    present = set(series.str.extract_all(_EMOJI_CHAR).explode().drop_nulls().unique().to_list())
+    # every emoji character is outside ASCII: only the other texts are searched
+    candidates = series.filter(series.str.len_bytes() != series.str.len_chars())
+    found = candidates.str.extract_all(_EMOJI_CHAR).explode().drop_nulls().unique()
+    present = set(found.to_list())
     if not present:
         return {}
     names = emoji_names()
@@ -194,6 +200,41 @@ def _word_patterns() -> dict[str, str]:
     return out
 
 
+def _separator_run(token_chars: str) -> str:
+    """A run of characters that are not part of a token (punctuation and whitespace), unless
+    it is a single space: a run starting with another character, or a space followed by more."""
+    return rf"[^{token_chars} ][^{token_chars}]*| [^{token_chars}]+"
+
+
+_TOKEN_CHARS = r"\w!?'\p{So}\p{Sk}\u200d\ufe0f"
+_SEPARATOR_RUN = _separator_run(_TOKEN_CHARS)
+#: The same with :data:`_SHORT_MARK` kept as a token.
+_SEPARATOR_RUN_MARKED = _separator_run(_TOKEN_CHARS + "\x1d")
+
+#: Joins a replaced word to the next token between the two word passes (control characters
+#: are gone by then, so it occurs nowhere else).
+_JOIN = "\x1f"
+
+
+@cache
+def _word_passes() -> tuple[dict[str, str], dict[str, str]]:
+    """:func:`_word_patterns` as two passes over text with one space between tokens.
+
+    With one space between tokens a match ``" w "`` takes the space before the next token, so
+    a word right after a replaced one is missed. The first pass replaces ``" w "`` by ``" v"``
+    and :data:`_JOIN` (``v`` is the value without its edge spaces); the words it missed are
+    exactly those right after a :data:`_JOIN` and followed by a space (their own, or the first
+    character of the next value), which the second pass replaces. Every :data:`_JOIN` left
+    then becomes a space.
+    """
+    first: dict[str, str] = {}
+    second: dict[str, str] = {}
+    for pattern, value in _word_patterns().items():
+        first[pattern] = f" {value.strip()}{_JOIN}"
+        second[f"{_JOIN}{pattern[1:]}"] = value
+    return first, second
+
+
 #: Three or more of the same ASCII letter (one alternative per letter, as the regex engine has
 #: no back-references); replaced by the letter, in one pass instead of one per letter.
 _ELONGATED = "|".join(f"({ch}){ch}{ch}+" for ch in string.ascii_lowercase)
@@ -205,7 +246,17 @@ PARALLEL_PARTS = max(os.cpu_count() or 1, 1)
 
 #: Clause mark inserted by ``normalise_expr(..., clauses=True)``; split on it afterwards.
 CLAUSE_MARK = "xclause"
-_CLAUSE_PUNCT = r"([.;,。；，！!?？\n]+)"
+#: The clause mark of :func:`clause_lists`: one character instead of seven is less text for
+#: every later pass (a control character: the first step turned all of those into spaces).
+_SHORT_MARK = "\x1d"
+_CLAUSE_RUN = r"[.;,。；，！!?？\n]+"
+#: The clause punctuation that becomes a space (``_QUIET``) and that becomes a ``!`` or ``?``
+#: token (``_LOUD``); :func:`_mark_clauses` treats them apart.
+_QUIET = r"[.;,。；，！\n]"
+_LOUD = r"[!?？]"
+#: Stands for quiet punctuation right before loud punctuation (a control character: the
+#: first step turned all of those into spaces, so it occurs nowhere else).
+_HUSH = "\x1e"
 _CLAUSE_WORDS = r"(?-u:\b)(but|however|tapi|tetapi|namun|padahal)(?-u:\b)|(但是|可是|不过|但)"
 
 
@@ -224,6 +275,20 @@ def normalise_expr(
     characters occur in the batch, which is much faster to build (the character table is
     cheap: one character per entry).
     """
+    return _normalise_chain(expr, clauses=clauses, emoji_map=emoji_map, t2s_map=t2s_map)
+
+
+def _normalise_chain(
+    expr: pl.Expr,
+    *,
+    clauses: bool,
+    emoji_map: dict[str, str] | None,
+    t2s_map: dict[str, str] | None,
+    short_marks: bool = False,
+) -> pl.Expr:
+    """:func:`normalise_expr`; with ``short_marks`` (for :func:`clause_lists`) the clause mark
+    is :data:`_SHORT_MARK` and may repeat where only an empty clause comes between, which
+    takes fewer regex matches."""
     emoji_map = emoji_names() if emoji_map is None else emoji_map
     t2s_map = traditional_to_simplified() if t2s_map is None else t2s_map
     e = (
@@ -236,24 +301,106 @@ def normalise_expr(
         .str.replace_all(_HASHTAG, " $1 ")
     )
     if clauses:
-        e = e.str.replace_all(_CLAUSE_PUNCT, f"$1 {CLAUSE_MARK} ").str.replace_all(
-            _CLAUSE_WORDS, f" {CLAUSE_MARK} $0"
-        )
+        e = _mark_clauses(e, exact=not short_marks)
+        mark = _SHORT_MARK if short_marks else CLAUSE_MARK
+        e = e.str.replace_all(_CLAUSE_WORDS, f" {mark} $0")
     if emoji_map:
         e = e.str.replace_many(emoji_map, leftmost=True)
     e = e.str.replace_all(_ELONGATED, _ELONGATED_TO)
-    e = e.str.replace_all(r"!+", " ! ").str.replace_all(r"[?？]+", " ? ")
-    if t2s_map:
+    # (a space after a run is taken: the run's own spaces replace it, one run less for the
+    # punctuation step below)
+    e = e.str.replace_all(r"!+ ?", " ! ").str.replace_all(r"[?？]+ ?", " ? ")
+    merged = _merges_with_words(t2s_map)
+    if t2s_map and not merged:
         e = e.str.replace_many(t2s_map)
-    # other punctuation becomes space, and every run of spaces two spaces (one pass: the
-    # class is the punctuation class plus whitespace, which has no \w, !, ?, symbol or glue)
-    e = e.str.replace_all(r"[^\w!?'\p{So}\p{Sk}\u200d\ufe0f]+", "  ")
-    e = pl.lit("  ") + e + pl.lit("  ")
-    # only ASCII spaces are left, two between tokens (a pattern's value keeps the spaces around
-    # it and holds single spaces) and two to four at the ends, which strip_chars removes
-    e = e.str.replace_many(_word_patterns()).str.replace_all("  ", " ", literal=True)
-    e = e.str.strip_chars()
-    return e
+    # other punctuation and whitespace become one space per run: only single spaces between
+    # tokens are left, so runs that already are one space are not matched (most of the runs)
+    e = e.str.replace_all(_SEPARATOR_RUN_MARKED if short_marks else _SEPARATOR_RUN, " ")
+    e = pl.lit(" ") + e + pl.lit(" ")
+    # word patterns " w " in two passes (see _word_passes), the first one also mapping
+    # traditional characters when it can (see _merges_with_words); then the one or two spaces
+    # at the ends are removed
+    if not merged:
+        first = _literal_map("words")
+    elif t2s_map is traditional_to_simplified():
+        first = _literal_map("t2s+words")
+    else:
+        first = _as_literals(t2s_map | _word_passes()[0])
+    # with short marks, the second pass also turns a CLAUSE_MARK of the message's own into one
+    # (it splits as in normalise_expr; no word pattern holds it)
+    second = _literal_map("words, second pass" + (", marks" if short_marks else ""))
+    # (leftmost-first finds the same matches as the default here, faster: a word pattern is
+    # ASCII and a character key is not, so they never overlap, and of two word patterns that
+    # overlap, the one that starts first also ends first)
+    e = e.str.replace_many(*first, leftmost=True).str.replace_many(*second)
+    return e.str.replace_all(_JOIN, " ", literal=True).str.strip_chars()
+
+
+def _mark_clauses(e: pl.Expr, *, exact: bool) -> pl.Expr:
+    """A clause mark after every run of clause punctuation.
+
+    ``exact``: one :data:`CLAUSE_MARK` after each run (the run and a space after it kept, the
+    space moved before the mark). Otherwise three passes that leave fewer runs for the
+    punctuation step:
+    quiet punctuation right before loud punctuation becomes :data:`_HUSH` (keeping the
+    ``!``/``?`` tokens of the run together), every other run of quiet punctuation becomes a
+    mark (it is at the end of its run, so only an empty clause can come between this mark and
+    the run's own), and the rest of each run (loud punctuation and :data:`_HUSH`) gets its mark
+    (:data:`_SHORT_MARK`).
+    """
+    if exact:
+        return e.str.replace_all(f"{_CLAUSE_RUN} ?", f"${{0}}{CLAUSE_MARK} ")
+    return (
+        e.str.replace_all(f"{_QUIET}+({_LOUD})", f"{_HUSH}${{1}}")
+        .str.replace_all(f"{_QUIET}+ ?", f" {_SHORT_MARK} ")
+        .str.replace_all(f"[!?？{_HUSH}]+ ?", f"${{0}}{_SHORT_MARK} ")
+    )
+
+
+def _as_literals(mapping: dict[str, str]) -> tuple[pl.Expr, pl.Expr]:
+    """``mapping``'s keys and values as the two list literals ``str.replace_many`` takes."""
+    keys = pl.Series(list(mapping), dtype=pl.String).implode()
+    values = pl.Series(list(mapping.values()), dtype=pl.String).implode()
+    return pl.lit(keys), pl.lit(values)
+
+
+@cache
+def _literal_map(name: str) -> tuple[pl.Expr, pl.Expr]:
+    """The fixed maps of the word passes as literals, built once (a 10,000-entry map takes
+    milliseconds to convert)."""
+    first, second = _word_passes()
+    maps = {
+        "words": first,
+        "t2s+words": traditional_to_simplified() | first,
+        "words, second pass": second,
+        "words, second pass, marks": second | {CLAUSE_MARK: _SHORT_MARK},
+    }
+    return _as_literals(maps[name])
+
+
+def _merges_with_words(t2s_map: dict[str, str]) -> bool:
+    """Whether the character map can run in the first word pass instead of its own pass.
+
+    It can when every key and value is one non-ASCII word character (as in OpenCC's table):
+    the steps in between (elongations, ``!``/``?``, punctuation to space) neither change nor
+    depend on such characters, and they cannot overlap a word pattern, which is ASCII.
+    """
+    if not t2s_map:
+        return False
+    if t2s_map is traditional_to_simplified():
+        return _default_t2s_merges()
+    return _single_word_chars(t2s_map)
+
+
+@cache
+def _default_t2s_merges() -> bool:
+    return _single_word_chars(traditional_to_simplified())
+
+
+def _single_word_chars(mapping: dict[str, str]) -> bool:
+    chars = pl.Series([*mapping, *mapping.values()], dtype=pl.String)
+    ok = chars.str.contains(r"^\w$") & (chars.str.len_bytes() > 1)
+    return bool(ok.all())
 
 
 def normalise(texts: pl.Series | Sequence[str | None]) -> pl.Series:
@@ -270,9 +417,14 @@ def clause_lists(texts: pl.Series) -> pl.DataFrame:
     """Per message: ``clauses`` (its non-empty normalised clauses, a list) and ``normalised``
     (those clauses joined by a space, the message's analysis text)."""
     series = texts.cast(pl.String).fill_null("")
-    expr = normalise_expr(pl.col("t"), clauses=True, emoji_map=_present_emoji(series))
+    emoji_map = _present_emoji(series)
+    # clauses are marked with _SHORT_MARK, which may repeat where only an empty clause comes
+    # between: the same clauses as splitting normalise_expr(..., clauses=True) on CLAUSE_MARK
+    expr = _normalise_chain(
+        pl.col("t"), clauses=True, emoji_map=emoji_map, t2s_map=None, short_marks=True
+    )
     stripped = pl.element().str.strip_chars()
-    parts = expr.str.split(CLAUSE_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
+    parts = expr.str.split(_SHORT_MARK).list.eval(stripped.filter(stripped.str.len_bytes() > 0))
     frame = pl.DataFrame({"t": series})
     # one expression chain runs on one thread: cut a large batch in parts that run in parallel
     step = max(PARALLEL_ROWS, -(-len(frame) // PARALLEL_PARTS))
