@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -112,3 +115,24 @@ def test_own_sentiment_file_reaches_the_language_heads(tiny_data: Path, tmp_path
     base = language_sentiment_head(tiny_data, "id", bits=12)
     mine = language_sentiment_head(tiny_data, "id", bits=12, own=[own])
     assert not np.allclose(base[1], mine[1])
+
+
+def test_training_rows_do_not_depend_on_the_string_hash_seed(tiny_data: Path) -> None:
+    # SGD sees the rows in this order; Python's string hashing changes per process, so an
+    # order taken from a set would change the trained model from run to run
+    code = (
+        "import sys; from pathlib import Path; from retailpulse.enrich.train import _collect, "
+        "SENTIMENT, SENTIMENT_SETS; ds = _collect(Path(sys.argv[1]), SENTIMENT_SETS, SENTIMENT); "
+        "print(hashlib.md5(repr((ds.texts, ds.labels, ds.weights)).encode()).hexdigest())"
+    )
+    seen = set()
+    for seed in ("1", "2", "3"):
+        out = subprocess.run(
+            [sys.executable, "-c", "import hashlib; " + code, str(tiny_data)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.add(out.stdout.strip())
+    assert len(seen) == 1

@@ -162,7 +162,7 @@ def _collect(
         kept = [labels[i] for i in keep]
         # balance the classes within each source, so that no source's class mix (and its
         # domain words, such as @mentions in tweets) decides the class
-        counts = {lab: kept.count(lab) for lab in set(kept)}
+        counts = {lab: kept.count(lab) for lab in sorted(set(kept))}
         for lab in counts:
             idx = [i for i, k in zip(keep, kept, strict=True) if k == lab]
             weight = source_weight * len(kept) / (len(counts) * counts[lab])
