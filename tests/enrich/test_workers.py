@@ -145,3 +145,11 @@ def test_a_worker_that_dies_raises_instead_of_hanging() -> None:
 def test_a_bad_model_folder_is_reported_before_any_worker_starts(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="retailpulse train"):
         EnrichPool(2, model_dir=tmp_path)
+
+
+def test_a_slice_travels_without_its_parents_rows() -> None:
+    batch = pa.record_batch({"text": ["x" * 100] * 10_000, "id": list(range(10_000))})
+    part = batch.slice(100, 50)
+    data = workers.pack(part)
+    assert len(data) < len(workers.pack(batch)) / 50
+    assert workers.unpack(data).equals(part)

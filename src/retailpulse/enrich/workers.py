@@ -105,10 +105,25 @@ def _start(
     enrich_texts(["warm up 😀 好 gak"], **args)
 
 
-def _enrich_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+def pack(batch: pa.RecordBatch) -> bytes:
+    """``batch`` as Arrow IPC bytes: only its own rows (pickling a slice of a batch would copy
+    every buffer it shares with its parent)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
+
+
+def unpack(data: bytes) -> pa.RecordBatch:
+    """The batch of :func:`pack`."""
+    return pa.ipc.open_stream(data).read_next_batch()
+
+
+def _enrich_batch(data: bytes) -> bytes:
     from retailpulse.enrich.pipeline import enrich_batch
 
-    return enrich_batch(batch, **_STATE)
+    return pack(enrich_batch(unpack(data), **_STATE))
 
 
 def _enrich_texts(texts: pl.Series) -> pl.DataFrame:
@@ -232,15 +247,16 @@ class EnrichPool:
         :func:`~retailpulse.enrich.pipeline.enrich_batch`), in input order, cut to at most
         :data:`WORKER_BATCH_ROWS` rows each. At most :data:`IN_FLIGHT_PER_WORKER` batches per
         worker are read ahead."""
-        pending: deque[Future[pa.RecordBatch]] = deque()
+        pending: deque[Future[bytes]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
         for batch in batches:
             for start in range(0, max(batch.num_rows, 1), WORKER_BATCH_ROWS):
-                pending.append(self._submit(_enrich_batch, batch.slice(start, WORKER_BATCH_ROWS)))
+                part = pack(batch.slice(start, WORKER_BATCH_ROWS))
+                pending.append(self._submit(_enrich_batch, part))
                 if len(pending) >= limit:
-                    yield _result(pending.popleft())
+                    yield unpack(_result(pending.popleft()))
         while pending:
-            yield _result(pending.popleft())
+            yield unpack(_result(pending.popleft()))
 
     def submit_texts(self, texts: pl.Series | Sequence[str | None]) -> Pending:
         """Start enriching ``texts``, one contiguous part per worker; ``.get()`` on the result
