@@ -1,16 +1,18 @@
 """Enrichment in worker processes: one single-threaded enrichment per core.
 
 In one process, enrichment runs its stages on threads, but they share one Polars thread pool
-and one interpreter: on this project's 2-core benchmark machine they keep about 1.7 cores busy,
-and the extra threads cost CPU. :class:`EnrichPool` instead starts ``workers`` processes (the
-``spawn`` method: Polars is not fork-safe), each with one Polars thread and every stage on one
-thread, and hands each a whole batch. Batches come back in input order.
+and one interpreter: on this project's 2-core benchmark machine they keep about 1.6-1.7 cores
+busy, and the extra threads cost CPU. :class:`EnrichPool` instead starts ``workers`` processes
+(the ``spawn`` method: Polars is not fork-safe), each with one Polars thread and every stage on
+one thread, and hands them batches of at most :data:`WORKER_BATCH_ROWS` rows as Arrow IPC bytes
+(pickling a slice of an Arrow batch would copy its parent's whole buffers). Batches come back
+in input order; the output is the same as in one process.
 
-The pool is for large inputs (``retailpulse enrich-file`` and ``retailpulse enrich`` above
-:data:`POOL_MIN_ROWS` messages); starting a worker costs about a second (importing Polars and
-NumPy and loading the model), so small inputs are enriched in the calling process. Spark has
-no use for it: there every executor already runs :func:`~retailpulse.enrich.pipeline.enrich_batch`
-on its own partitions.
+The pool is for large inputs (``retailpulse enrich-file`` and ``retailpulse enrich`` from
+:data:`POOL_MIN_ROWS` messages); starting two workers takes 2-3 seconds (importing Polars and
+NumPy, loading the model, a first enrichment), so small inputs are enriched in the calling
+process. Spark has no use for it: there every executor already runs
+:func:`~retailpulse.enrich.pipeline.enrich_batch` on its own partitions.
 """
 
 from __future__ import annotations
