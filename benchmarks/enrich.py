@@ -208,7 +208,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--messages", type=int, default=100_000)
-    ap.add_argument("--batch", type=int, default=20_000)
+    ap.add_argument(
+        "--batch", type=int, default=10_000, help="Messages per batch (enrich-file's default)."
+    )
     ap.add_argument("--tiers", default="fast")
     ap.add_argument(
         "--workers", type=int, default=2, help="Worker processes of the pooled run (0: skip it)."

@@ -45,30 +45,20 @@ def pool() -> Iterator[EnrichPool]:
         yield p
 
 
-def test_pool_gives_the_same_columns_as_one_process_in_input_order(pool: EnrichPool) -> None:
-    texts = TEXTS * 7  # 70 texts: parts of uneven content per worker
-    expected = enrich_texts(texts, catalog=Catalog.from_frames(competitors=("Zalora",)))
-    assert_frame_equal(pool.enrich_texts(texts), expected)
-    # batches stream through in order, more of them than workers
+def test_pool_gives_what_one_process_gives_for_the_same_batches(pool: EnrichPool) -> None:
+    catalog = Catalog.from_frames(competitors=("Zalora",))
+    texts = TEXTS * 7  # 70 texts, each seven times: the spam rule counts repeats in a batch
+    assert_frame_equal(pool.submit_texts(texts).get(), enrich_texts(texts, catalog=catalog))
+    # batches stream through in order, more of them than workers, never split
     table = pa.table({"id": list(range(len(texts))), "text": texts})
-    got = list(pool.enrich_batches(table.to_batches(max_chunksize=9)))
+    batches = table.to_batches(max_chunksize=9)
+    got = list(pool.enrich_batches(batches))
     assert [b.num_rows for b in got] == [9] * 7 + [7]
+    for mine, batch in zip(got, batches, strict=True):
+        assert mine.equals(enrich_batch(batch, catalog=catalog))
     merged = pl.from_arrow(pa.Table.from_batches(got))
     assert isinstance(merged, pl.DataFrame)
     assert merged["id"].to_list() == list(range(len(texts)))
-    assert_frame_equal(merged.drop("id", "text"), expected)
-
-
-def test_large_batches_are_cut_for_the_workers(
-    pool: EnrichPool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(workers, "WORKER_BATCH_ROWS", 4)
-    table = pa.table({"text": TEXTS})
-    got = list(pool.enrich_batches(table.to_batches(max_chunksize=9)))
-    assert [b.num_rows for b in got] == [4, 4, 1, 1]
-    merged = pa.Table.from_batches(got)
-    assert merged.column("text").to_pylist() == TEXTS
-    assert merged.column("sentiment").to_pylist() == enrich_texts(TEXTS)["sentiment"].to_list()
     (empty,) = pool.enrich_batches([pa.record_batch({"text": pa.array([], pa.string())})])
     assert empty.num_rows == 0
     assert "sentiment" in empty.schema.names
@@ -131,7 +121,7 @@ def test_store_enrichment_with_workers(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_a_worker_that_dies_raises_instead_of_hanging() -> None:
     with EnrichPool(2) as lost:
-        assert lost.enrich_texts(["fine"])["sentiment"].to_list() == ["neutral"]
+        assert lost.submit_texts(["fine"]).get()["sentiment"].to_list() == ["neutral"]
         victims = multiprocessing.active_children()
         assert victims
         for proc in victims:
@@ -139,7 +129,7 @@ def test_a_worker_that_dies_raises_instead_of_hanging() -> None:
         for proc in victims:
             proc.join(timeout=10)
         with pytest.raises(WorkerLost, match="--workers 1"):
-            lost.enrich_texts(["still there?"])
+            lost.submit_texts(["still there?"]).get()
 
 
 def test_a_bad_model_folder_is_reported_before_any_worker_starts(tmp_path: Path) -> None:

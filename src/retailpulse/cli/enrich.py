@@ -102,9 +102,10 @@ def read_input(path: Path) -> pl.DataFrame:
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=20_000,
+    default=10_000,
     show_default=True,
-    help="Messages per batch.",
+    help="Messages per batch (each goes whole to one worker; the spam flag counts repeated "
+    "texts within a batch).",
 )
 @click.option(
     "--competitor",
@@ -148,7 +149,8 @@ def enrich_file(
     }
     try:
         n_workers = resolve_workers(load_settings().enrich_workers if workers is None else workers)
-        batches = frame.to_arrow().to_batches(max_chunksize=batch_size)
+        # one chunk first, so that every batch has batch_size rows whatever the reader did
+        batches = frame.rechunk().to_arrow().to_batches(max_chunksize=batch_size)
         with ExitStack() as stack:
             bar = stack.enter_context(_progress())
             job = bar.add_task("Enriching", total=frame.height)

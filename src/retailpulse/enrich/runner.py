@@ -2,14 +2,15 @@
 
 Each batch is read, enriched and written (``message_enrichment``, one row per message, with the
 model version) in its own transaction, in message id order. A crash loses at most the batch in
-flight (two with worker processes, which enrich the next batch while this one is written); the
-next run picks up every message without a row of the current version, so a model change
-re-enriches everything and an interrupted run resumes where it stopped.
+flight (with worker processes, the batches read ahead for them); the next run picks up every
+message without a row of the current version, so a model change re-enriches everything and an
+interrupted run resumes where it stopped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,13 @@ from retailpulse.enrich.pipeline import (
     enrich_texts,
     load_model,
 )
-from retailpulse.enrich.workers import POOL_MIN_ROWS, EnrichPool, Pending, check_workers
+from retailpulse.enrich.workers import (
+    IN_FLIGHT_PER_WORKER,
+    POOL_MIN_ROWS,
+    EnrichPool,
+    Pending,
+    check_workers,
+)
 from retailpulse.errors import InputError
 from retailpulse.store.tables import TABLES, message_enrichment
 
@@ -82,13 +89,14 @@ def enrich_store(
 ) -> EnrichRun:
     """Enrich every pending message; ``progress(done, total)`` is called after each batch.
     With ``workers`` > 1 and at least :data:`~retailpulse.enrich.workers.POOL_MIN_ROWS`
-    pending messages, each batch is split across that many worker processes."""
+    pending messages, whole batches go to that many worker processes, several at a time."""
     check_workers(workers)
     version = model_version(tier, model_dir)
     total = count_pending(engine, version)
     if workers > 1 and total >= POOL_MIN_ROWS:
         with EnrichPool(workers, tier=tier, catalog=catalog, model_dir=model_dir) as pool:
-            return _run(engine, version, total, batch_size, pool.submit_texts, progress)
+            ahead = workers * IN_FLIGHT_PER_WORKER
+            return _run(engine, version, total, batch_size, pool.submit_texts, progress, ahead)
 
     def enrich(texts: list[str | None]) -> _Later:
         return _Later(lambda: enrich_texts(texts, tier=tier, catalog=catalog, model_dir=model_dir))
@@ -136,20 +144,27 @@ def _run(
     batch_size: int,
     submit: Callable[[list[str | None]], Pending | _Later],
     progress: Callable[[int, int], None] | None,
+    ahead: int = 1,
 ) -> EnrichRun:
-    """Batches in id order, each written in its own transaction; the next batch is read and
-    handed to the workers before the current one is written, so writing overlaps enriching."""
+    """Batches in id order, each written in its own transaction. Up to ``ahead`` batches are
+    read and handed to ``submit`` before the oldest is written, so worker processes enrich
+    while the caller writes; with ``ahead=1`` a batch is read, enriched and written in turn."""
     done = batches = 0
-    rows = _read(engine, version, -1, batch_size)
-    job = submit([r[1] for r in rows]) if rows else None
-    while rows and job is not None:
-        following = _read(engine, version, rows[-1][0], batch_size)
-        next_job = submit([r[1] for r in following]) if following else None
-        ids = [r[0] for r in rows]
+    after = -1
+    queue: deque[tuple[list[int], Pending | _Later]] = deque()
+    while True:
+        while len(queue) < ahead:
+            rows = _read(engine, version, after, batch_size)
+            if not rows:
+                break
+            after = rows[-1][0]
+            queue.append(([r[0] for r in rows], submit([r[1] for r in rows])))
+        if not queue:
+            break
+        ids, job = queue.popleft()
         _write(engine, version, ids, job.get())
         done += len(ids)
         batches += 1
         if progress is not None:
             progress(done, total)
-        rows, job = following, next_job
     return EnrichRun(model_version=version, pending=total, enriched=done, batches=batches)

@@ -4,9 +4,10 @@ In one process, enrichment runs its stages on threads, but they share one Polars
 and one interpreter: on this project's 2-core benchmark machine they keep about 1.6-1.7 cores
 busy, and the extra threads cost CPU. :class:`EnrichPool` instead starts ``workers`` processes
 (the ``spawn`` method: Polars is not fork-safe), each with one Polars thread and every stage on
-one thread, and hands them batches of at most :data:`WORKER_BATCH_ROWS` rows as Arrow IPC bytes
-(pickling a slice of an Arrow batch would copy its parent's whole buffers). Batches come back
-in input order; the output is the same as in one process.
+one thread, and hands each whole batches as Arrow IPC bytes (pickling a slice of an Arrow
+batch would copy its parent's whole buffers). Batches come back in input order. A batch is
+never split: the spam rule counts repeated texts within a batch, so the same batches give the
+same output as in one process.
 
 The pool is for large inputs (``retailpulse enrich-file`` and ``retailpulse enrich`` from
 :data:`POOL_MIN_ROWS` messages); starting two workers takes 2-3 seconds (importing Polars and
@@ -39,11 +40,6 @@ POOL_MIN_ROWS = 50_000
 
 #: Batches in flight per worker: one running, one waiting, so a worker never idles.
 IN_FLIGHT_PER_WORKER = 2
-
-#: Larger batches are cut to this many rows before they go to a worker: the work spreads
-#: evenly over the workers (five 20,000-row batches on two workers would leave one idle for
-#: the last), and a worker's memory stays lower.
-WORKER_BATCH_ROWS = 10_000
 
 _STATE: dict[str, Any] = {}
 
@@ -159,7 +155,7 @@ class EnrichPool:
     """``workers`` enrichment processes with the same tier, tasks, catalog and model.
 
     Use it as a context manager; :meth:`enrich_batches` streams Arrow batches through it and
-    :meth:`enrich_texts` enriches one list of texts split across the workers. A worker that
+    :meth:`submit_texts` hands one batch of texts to the next free worker. A worker that
     dies (killed, out of memory) raises :class:`~retailpulse.errors.WorkerLost` instead of
     leaving the caller waiting.
     """
@@ -246,39 +242,29 @@ class EnrichPool:
 
     def enrich_batches(self, batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         """The batches with the enrichment columns added (as
-        :func:`~retailpulse.enrich.pipeline.enrich_batch`), in input order, cut to at most
-        :data:`WORKER_BATCH_ROWS` rows each. At most :data:`IN_FLIGHT_PER_WORKER` batches per
-        worker are read ahead."""
+        :func:`~retailpulse.enrich.pipeline.enrich_batch`), in input order. At most
+        :data:`IN_FLIGHT_PER_WORKER` batches per worker are read ahead."""
         pending: deque[Future[bytes]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
         for batch in batches:
-            for start in range(0, max(batch.num_rows, 1), WORKER_BATCH_ROWS):
-                part = pack(batch.slice(start, WORKER_BATCH_ROWS))
-                pending.append(self._submit(_enrich_batch, part))
-                if len(pending) >= limit:
-                    yield unpack(_result(pending.popleft()))
+            pending.append(self._submit(_enrich_batch, pack(batch)))
+            if len(pending) >= limit:
+                yield unpack(_result(pending.popleft()))
         while pending:
             yield unpack(_result(pending.popleft()))
 
     def submit_texts(self, texts: pl.Series | Sequence[str | None]) -> Pending:
-        """Start enriching ``texts``, one contiguous part per worker; ``.get()`` on the result
-        waits for the enrichment columns (as :func:`~retailpulse.enrich.pipeline.enrich_texts`)."""
+        """Start enriching ``texts`` (one batch, on one worker); ``.get()`` on the result waits
+        for the enrichment columns (as :func:`~retailpulse.enrich.pipeline.enrich_texts`)."""
         series = texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts))
-        series = series.cast(pl.String)
-        step = max(1, -(-len(series) // self.workers))
-        parts = [series.slice(a, step) for a in range(0, len(series), step)] or [series]
-        return Pending([self._submit(_enrich_texts, part) for part in parts])
-
-    def enrich_texts(self, texts: pl.Series | Sequence[str | None]) -> pl.DataFrame:
-        """The enrichment columns of ``texts``, split across the workers."""
-        return self.submit_texts(texts).get()
+        return Pending(self._submit(_enrich_texts, series.cast(pl.String)))
 
 
 class Pending:
-    """Enrichment columns being computed by the workers (see :meth:`EnrichPool.submit_texts`)."""
+    """Enrichment columns being computed by a worker (see :meth:`EnrichPool.submit_texts`)."""
 
-    def __init__(self, parts: list[Future[pl.DataFrame]]) -> None:
-        self._parts = parts
+    def __init__(self, future: Future[pl.DataFrame]) -> None:
+        self._future = future
 
     def get(self) -> pl.DataFrame:
-        return pl.concat([_result(f) for f in self._parts])
+        return _result(self._future)
