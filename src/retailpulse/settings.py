@@ -111,7 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
         "enrich_workers",
         "int",
         0,
-        "Processes that enrich large inputs (50,000 messages or more) side by side; 0 means one "
+        "Processes that enrich large inputs (250,000 messages or more) side by side; 0 means one "
         "per CPU core, 1 enriches in the calling process.",
     ),
     Setting(

@@ -32,7 +32,7 @@ _WORKERS = click.option(
     "--workers",
     type=click.IntRange(min=0),
     default=None,
-    help="Processes that enrich side by side when there are 50,000 messages or more "
+    help="Processes that enrich side by side when there are 250,000 messages or more "
     "(default: the setting enrich_workers; 0: one per CPU core; 1: this process only).",
 )
 
