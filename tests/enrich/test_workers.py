@@ -108,8 +108,9 @@ def test_store_enrichment_with_workers(tmp_path: Path, monkeypatch: pytest.Monke
     db = Database.open(f"sqlite:///{tmp_path / 'rp.db'}")
     texts = [t or "" for t in TEXTS]
     add_messages(db, texts)
+    monkeypatch.setattr(runner, "WORKER_MAX_ROWS", 3)  # a worker's batch stays small
     run = runner.enrich_store(db.engine, batch_size=4, workers=2)
-    assert (run.enriched, run.batches) == (len(texts), 3)
+    assert (run.enriched, run.batches) == (len(texts), 4)
     with db.engine.connect() as conn:
         stored = conn.execute(
             sa.select(message_enrichment.c.sentiment).order_by(message_enrichment.c.message_id)

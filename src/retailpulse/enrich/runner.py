@@ -38,6 +38,10 @@ from retailpulse.enrich.workers import (
 from retailpulse.errors import InputError
 from retailpulse.store.tables import TABLES, message_enrichment
 
+#: Messages per batch (and transaction) when worker processes enrich: two workers with
+#: 10,000-message batches and the caller peaked at 1,141 MB in ``benchmarks/enrich.py``.
+WORKER_MAX_ROWS = 10_000
+
 
 @dataclass
 class EnrichRun:
@@ -89,14 +93,18 @@ def enrich_store(
 ) -> EnrichRun:
     """Enrich every pending message; ``progress(done, total)`` is called after each batch.
     With ``workers`` > 1 and at least :data:`~retailpulse.enrich.workers.POOL_MIN_ROWS`
-    pending messages, whole batches go to that many worker processes, several at a time."""
+    pending messages, whole batches of at most :data:`WORKER_MAX_ROWS` go to that many worker
+    processes, several at a time."""
     check_workers(workers)
     version = model_version(tier, model_dir)
     total = count_pending(engine, version)
     if workers > 1 and total >= POOL_MIN_ROWS:
+        # a worker's memory grows with its batch (about 800 MB at 50,000 messages): keep each
+        # worker's batch, and with it the transaction, to WORKER_MAX_ROWS
+        size = min(batch_size, WORKER_MAX_ROWS)
         with EnrichPool(workers, tier=tier, catalog=catalog, model_dir=model_dir) as pool:
             ahead = workers * IN_FLIGHT_PER_WORKER
-            return _run(engine, version, total, batch_size, pool.submit_texts, progress, ahead)
+            return _run(engine, version, total, size, pool.submit_texts, progress, ahead)
 
     def enrich(texts: list[str | None]) -> _Later:
         return _Later(lambda: enrich_texts(texts, tier=tier, catalog=catalog, model_dir=model_dir))
