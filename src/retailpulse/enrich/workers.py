@@ -190,7 +190,8 @@ class EnrichPool:
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self) -> EnrichPool:
-        """Start the worker processes and wait until each has loaded the model."""
+        """Start the worker processes (each loads the model and enriches once before its first
+        call) and wait for the first answers."""
         if self._pool is not None:
             return self
         pool = ProcessPoolExecutor(
@@ -212,7 +213,7 @@ class EnrichPool:
                 os.environ["POLARS_MAX_THREADS"] = previous
         self._pool = pool
         try:
-            for f in ready:  # start-up errors (a bad model folder) surface here
+            for f in ready:  # a worker that fails to start surfaces here as WorkerLost
                 _result(f)
         except BaseException:
             self.close()
