@@ -10,7 +10,12 @@ Runs in one process, on this machine, with the shipped model:
 * throughput with all tasks on (messages per second over a mix of the valid texts), beside
   VADER's and snownlp's own throughput; peak memory; model load time in a fresh process.
 
-Usage: ``python benchmarks/enrich.py [--data-dir ../shared/data] [--messages 100000]``
+The `accurate` tier (``--tiers fast,accurate``) is timed on ``--accurate-messages`` messages
+(its sentence encoder runs a few hundred messages per second). Its model load includes the
+encoder's weights.
+
+Usage: ``python benchmarks/enrich.py [--data-dir ../shared/data] [--messages 100000]
+[--tiers fast,accurate]``
 """
 
 from __future__ import annotations
@@ -109,7 +114,13 @@ def load_time(tier: str) -> tuple[float, float, float]:
     code = (
         "import time; t0=time.perf_counter(); "
         "from retailpulse.enrich.pipeline import enrich_texts, load_model; "
-        "t1=time.perf_counter(); load_model(); t2=time.perf_counter(); "
+        f"t1=time.perf_counter(); load_model(None, '{tier}'); "
+        + (
+            "from retailpulse.enrich.embedding import embed; embed(['x']); "
+            if tier == "accurate"
+            else ""
+        )
+        + "t2=time.perf_counter(); "
         f"enrich_texts(['warm up 😀'], tier='{tier}'); t3=time.perf_counter(); "
         "print(t1-t0, t2-t1, t3-t2)"
     )
@@ -192,11 +203,11 @@ def pool_throughput(texts: list[str], tier: str, batch: int, workers: int) -> tu
     return done / wall, started
 
 
-def pooled_run(args: argparse.Namespace, tier: str) -> dict[str, float]:
+def pooled_run(args: argparse.Namespace, tier: str, messages: int) -> dict[str, float]:
     """:func:`pool_throughput` in a fresh process, with the peak memory of that process and
     its workers together (:class:`TreeMemory`)."""
     cmd = [sys.executable, __file__, "--pooled-only", "--tiers", tier, "--data-dir", args.data_dir]
-    cmd += ["--messages", str(args.messages), "--batch", str(args.batch)]
+    cmd += ["--messages", str(messages), "--batch", str(args.batch)]
     out = subprocess.run([*cmd, "--workers", str(args.workers)], capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(out.stderr)
@@ -211,7 +222,13 @@ def main() -> None:
     ap.add_argument(
         "--batch", type=int, default=10_000, help="Messages per batch (enrich-file's default)."
     )
-    ap.add_argument("--tiers", default="fast")
+    ap.add_argument("--tiers", default="fast", help="Comma-separated: fast, accurate.")
+    ap.add_argument(
+        "--accurate-messages",
+        type=int,
+        default=6_000,
+        help="Messages of the accurate tier's throughput runs.",
+    )
     ap.add_argument(
         "--workers", type=int, default=2, help="Worker processes of the pooled run (0: skip it)."
     )
@@ -254,7 +271,7 @@ def main() -> None:
     assert isinstance(fast, dict)
     snow, snow_rate = snownlp_labels(zh_texts)
     ours_zh = enrich_texts(zh_texts, tasks=["sentiment"])["sentiment"].to_list()
-    report["peers"] = {
+    peers: dict[str, object] = {
         "VADER sentiment/en macro_f1": round(macro_f1(en_labels, vader), 3),
         "VADER sentiment/en accuracy": round(
             sum(a == b for a, b in zip(en_labels, vader, strict=True)) / len(en_labels), 3
@@ -272,10 +289,26 @@ def main() -> None:
         "VADER msgs/s (sentiment only)": round(vader_rate),
         "snownlp msgs/s (sentiment only)": round(snow_rate),
     }
+    report["peers"] = peers
 
-    texts = mixed_texts(data, args.messages)
+    if "accurate validation" in report:
+        accurate = report["accurate validation"]
+        assert isinstance(accurate, dict)
+        acc_zh = enrich_texts(zh_texts, tasks=["sentiment"], tier="accurate")["sentiment"]
+        peers["retailpulse accurate sentiment/zh accuracy (same run)"] = round(
+            sum(a == b for a, b in zip(zh_labels, acc_zh.to_list(), strict=True)) / len(zh_labels),
+            3,
+        )
+        peers["retailpulse accurate sentiment/en macro_f1 (5-fold CV, same run)"] = accurate.get(
+            "sentiment/en macro_f1 (5-fold CV)"
+        )
+
     speed: dict[str, float | str] = {}
     for tier in args.tiers.split(","):
+        n = args.messages if tier == "fast" else min(args.messages, args.accurate_messages)
+        texts = mixed_texts(data, n)
+        speed[f"{tier} messages per run"] = n
+        speed[f"{tier} mean characters per message"] = round(sum(map(len, texts)) / len(texts), 1)
         # the machine's speed drifts by 10-20% from minute to minute: the in-process and the
         # pooled runs alternate, and the median of each is reported with its range
         walls, cpus, pooled = [], [], []
@@ -284,7 +317,7 @@ def main() -> None:
             walls.append(wall)
             cpus.append(cpu)
             if args.workers > 0:
-                pooled.append(pooled_run(args, tier))
+                pooled.append(pooled_run(args, tier, n))
         runs = f"median of {args.repeats} [range]"
         speed[f"{tier} msgs/s wall clock, one process (all tasks), {runs}"] = spread(walls)
         speed[f"{tier} msgs per CPU second, one process (all threads), {runs}"] = spread(cpus)
@@ -307,7 +340,6 @@ def main() -> None:
     speed["peak memory MB (this process)"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     )
-    speed["mean characters per message"] = round(sum(map(len, texts)) / len(texts), 1)
     report["speed"] = speed
 
     if args.json:

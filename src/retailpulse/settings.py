@@ -103,8 +103,10 @@ SETTINGS: tuple[Setting, ...] = (
         "enrich_tier",
         "choice",
         "fast",
-        "Enrichment models: 'fast' (hashed n-gram linear models); 'accurate' (sentence "
-        "embeddings + heads) is not built, see docs/adr/0002-enrichment-tier.md.",
+        "Enrichment models: 'fast' (hashed n-gram linear heads, tens of thousands of messages/s); "
+        "'accurate' (the same plus multilingual sentence embeddings in the sentiment and "
+        "emotion heads: better figures, a few hundred messages/s). See "
+        "docs/adr/0002-enrichment-tier.md.",
         choices=("fast", "accurate"),
     ),
     Setting(

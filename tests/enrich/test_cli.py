@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -148,15 +149,25 @@ def test_enrich_file_with_no_rows_writes_the_header(tmp_path: Path) -> None:
     assert header[:2] == ["id", "text"] and "sentiment" in header and "is_spam" in header
 
 
-def test_accurate_tier_is_a_clear_error_naming_the_fix(tmp_path: Path) -> None:
+def test_enrich_file_with_the_accurate_tier(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("id,text\n1,I love this dress\n2,pengiriman lama banget\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    res = CliRunner().invoke(main, ["enrich-file", str(src), "-o", str(out), "--tier", "accurate"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["sentiment"] for r in rows] == ["positive", "negative"]
+
+
+def test_a_model_folder_of_the_other_tier_is_a_clear_error(tmp_path: Path) -> None:
+    from retailpulse.enrich.pipeline import load_model
+
+    fast = tmp_path / "fast"
+    load_model().save(fast)
     src = tmp_path / "in.csv"
     src.write_text("text\nhello\n", encoding="utf-8")
-    db = f"sqlite:///{tmp_path / 'rp.db'}"
-    for args in (
-        ["enrich-file", str(src), "-o", str(tmp_path / "o.csv"), "--tier", "accurate"],
-        ["enrich", "--db", db, "--tier", "accurate"],
-    ):
-        res = CliRunner().invoke(main, args)
-        assert res.exit_code == 1, res.output
-        assert "not built" in res.output and "--tier fast" in res.output
-        assert "Traceback" not in res.output
+    args = ["enrich-file", str(src), "-o", str(tmp_path / "o.csv"), "--tier", "accurate"]
+    res = CliRunner().invoke(main, [*args, "--model-dir", str(fast)])
+    assert res.exit_code == 1, res.output
+    assert "--tier fast" in res.output and "retailpulse train --tier accurate" in res.output
+    assert "Traceback" not in res.output

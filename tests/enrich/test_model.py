@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retailpulse.enrich.model import FORMAT_VERSION, LinearModel, empty_model
+from retailpulse.enrich.model import FORMAT_EMBEDDING, LinearModel, empty_model
 from retailpulse.errors import ModelError
 
 
@@ -54,7 +54,7 @@ def test_drop_and_replace_head_shift_columns() -> None:
 def test_model_from_another_version_names_the_fix(tmp_path: Path) -> None:
     small_model().save(tmp_path)
     doc = json.loads((tmp_path / "model.json").read_text())
-    doc["format"] = FORMAT_VERSION + 1
+    doc["format"] = FORMAT_EMBEDDING + 1  # a format this version cannot read
     doc["package_version"] = "9.9.9"
     (tmp_path / "model.json").write_text(json.dumps(doc))
     with pytest.raises(ModelError, match=r"retailpulse train.*9\.9\.9|9\.9\.9.*retailpulse train"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -133,12 +134,20 @@ def test_empty_batch() -> None:
     assert set(ENRICHMENT_COLUMNS) <= set(out.schema.names)
 
 
-def test_accurate_tier_refuses_with_the_reason_and_the_fix() -> None:
-    with pytest.raises(InputError, match="--tier fast") as info:
-        enrich_batch(batch(["hi"]), tier="accurate")
-    # the reason names the measurements and where they are written up
-    assert "docs/adr/0002-enrichment-tier.md" in str(info.value)
-    assert "messages/s" in str(info.value)
+def test_accurate_tier_adds_the_sentence_embedding_to_the_message_heads() -> None:
+    from retailpulse.enrich.pipeline import load_model
+
+    texts = ["I love this dress, great quality", "kecewa, barang rusak", "客服态度很差"]
+    fast, accurate = load_model(), load_model(None, "accurate")
+    assert accurate.tier == "accurate" and accurate.version.startswith("accurate-")
+    out = enrich_batch(batch(texts), tier="accurate")
+    assert out.column("sentiment").to_pylist() == ["positive", "negative", "negative"]
+    # the embedding moves only the heads trained with it
+    emb = accurate.embedding
+    assert emb is not None and emb.weights.shape == (512, accurate.weights.shape[1])
+    used = {n for n, h in accurate.heads.items() if np.abs(emb.weights[:, h.start : h.stop]).max()}
+    assert used == {"sentiment_en", "sentiment_id", "sentiment_zh", "emotion"}
+    assert fast.embedding is None
 
 
 @settings(max_examples=20, deadline=None)

@@ -6,6 +6,7 @@ import signal
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pytest
@@ -144,3 +145,14 @@ def test_a_slice_travels_without_its_parents_rows() -> None:
     data = workers.pack(part)
     assert len(data) < len(workers.pack(batch)) / 50
     assert workers.unpack(data).equals(part)
+
+
+def test_accurate_tier_in_workers_gives_what_one_process_gives() -> None:
+    # the workers' encoder runs on one BLAS thread, the caller's on two: the same labels, the
+    # same probabilities up to float rounding
+    with EnrichPool(1, tier="accurate") as p:
+        mine = p.submit_texts(TEXTS).get()
+    ref = enrich_texts(TEXTS, tier="accurate")
+    probs = ["p_negative", "p_neutral", "p_positive"]
+    assert_frame_equal(mine.drop(probs), ref.drop(probs))
+    assert np.allclose(mine.select(probs).to_numpy(), ref.select(probs).to_numpy(), atol=1e-5)

@@ -232,6 +232,14 @@ def enrich_file(
     show_default=True,
     help="Hash buckets are 2**bits.",
 )
+@click.option(
+    "--tier",
+    type=click.Choice(["fast", "accurate"]),
+    default="fast",
+    show_default=True,
+    help="fast: hashed n-gram heads. accurate: the same, plus sentence embeddings in the "
+    "sentiment and emotion heads (embedding the training texts takes minutes).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the validation figures as JSON.")
 def train(
     data_dir: Path,
@@ -241,6 +249,7 @@ def train(
     own_intent: tuple[str, ...],
     own_aspect: tuple[str, ...],
     bits: int,
+    tier: str,
     as_json: bool,
 ) -> None:
     """Train every enrichment head from labelled CSV files (text,label) and validate it."""
@@ -255,12 +264,21 @@ def train(
     }
     try:
         with _progress(disable=as_json) as bar:
-            job = bar.add_task("Training", total=9)
+            job = bar.add_task("Training", total=9 if tier == "fast" else 10)
+            embedding_job = None
 
             def step(name: str) -> None:
                 bar.update(job, description=f"Training {name}", advance=1)
 
-            model = train_model(data_dir, own=own, bits=bits, progress=step)
+            def embedded(done: int, total: int) -> None:
+                nonlocal embedding_job
+                if embedding_job is None:
+                    embedding_job = bar.add_task("Sentence embeddings", total=total)
+                bar.update(embedding_job, completed=done)
+
+            model = train_model(
+                data_dir, own=own, bits=bits, progress=step, tier=tier, embed_progress=embedded
+            )
             bar.update(job, description="Validating", advance=1)
             figures = evaluate(model, data_dir)
         model.meta["validation"] = figures

@@ -21,7 +21,7 @@ import numpy as np
 
 from retailpulse.enrich.lexicon import ASPECTS, INTENTS
 from retailpulse.enrich.model import LinearModel
-from retailpulse.enrich.pipeline import enrich_texts
+from retailpulse.enrich.pipeline import enrich_texts, load_model
 from retailpulse.enrich.train import (
     EMOTION_VALID_MAP,
     VALID_SETS,
@@ -117,9 +117,11 @@ def cross_validated_sentiment(
     for k in range(folds):
         idx = order[k::folds]
         fold = [texts[i] for i in idx]
-        names, coef, bias = language_sentiment_head(root, lang, base.bits, exclude=frozenset(fold))
+        names, coef, bias, emb = language_sentiment_head(
+            root, lang, base.bits, exclude=frozenset(fold), embedded=base.embedding is not None
+        )
         m = copy.deepcopy(base)
-        m.add_head(f"sentiment_{lang}", "softmax", names, coef, bias)
+        m.add_head(f"sentiment_{lang}", "softmax", names, coef, bias, embedding_coef=emb)
         out = enrich_texts(fold, model=m, tasks=["language", "sentiment"])["sentiment"]
         for i, p in zip(idx, out.to_list(), strict=True):
             pred[i] = p
@@ -138,8 +140,9 @@ def evaluate(
     gold: str | Path | None = None,
     tier: str = "fast",
 ) -> dict[str, float]:
-    """All validation figures of ``model`` (the shipped one when ``None``)."""
+    """All validation figures of ``model`` (the tier's shipped one when ``None``)."""
     root = Path(data_dir)
+    model = model or load_model(None, tier)
     figures: dict[str, float] = {}
     for task, lang, rel in VALID_SETS:
         if not (root / rel).exists():
@@ -150,7 +153,7 @@ def evaluate(
             texts, model=model, tier=tier, tasks=["language", "sentiment", "emotion"]
         )
         pred = out[task].to_list()
-        if rel in TRAINED_VALID and f"sentiment_{lang}" in (model or LinearModel.load()).heads:
+        if rel in TRAINED_VALID and f"sentiment_{lang}" in model.heads:
             figures.update(cross_validated_sentiment(model, root, rel))
             detected = out["language"].to_list()
             figures[f"language/{lang} accuracy"] = round(

