@@ -105,7 +105,7 @@ def test_enrich_file_with_workers_writes_what_one_process_writes(
 
 
 def test_store_enrichment_with_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "POOL_MIN_ROWS", 1)
+    monkeypatch.setattr(workers, "POOL_MIN_ROWS", 1)
     db = Database.open(f"sqlite:///{tmp_path / 'rp.db'}")
     texts = [t or "" for t in TEXTS]
     add_messages(db, texts)
@@ -119,6 +119,14 @@ def test_store_enrichment_with_workers(tmp_path: Path, monkeypatch: pytest.Monke
         assert list(stored) == enrich_texts(texts)["sentiment"].to_list()
     with pytest.raises(InputError, match="'workers' parameter"):
         runner.enrich_store(db.engine, workers=0)
+
+
+def test_the_accurate_tier_stays_in_one_process() -> None:
+    # its encoder already keeps both cores busy: workers were slower (258 against 325 msgs/s)
+    assert workers.use_pool(2, 10**7, "fast")
+    assert not workers.use_pool(2, 10**7, "accurate")
+    assert not workers.use_pool(1, 10**7, "fast")
+    assert not workers.use_pool(2, workers.POOL_MIN_ROWS - 1, "fast")
 
 
 def test_a_worker_that_dies_raises_instead_of_hanging() -> None:

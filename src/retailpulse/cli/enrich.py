@@ -128,7 +128,7 @@ def enrich_file(
     """Enrich the messages of a CSV, JSON Lines or Parquet file into a CSV file."""
     from retailpulse.enrich.entities import Catalog
     from retailpulse.enrich.pipeline import ENRICHMENT_COLUMNS, enrich_batch
-    from retailpulse.enrich.workers import POOL_MIN_ROWS, EnrichPool, resolve_workers
+    from retailpulse.enrich.workers import EnrichPool, resolve_workers, use_pool
     from retailpulse.settings import load_settings
 
     frame = read_input(input_path)
@@ -154,7 +154,7 @@ def enrich_file(
         with ExitStack() as stack:
             bar = stack.enter_context(_progress())
             job = bar.add_task("Enriching", total=frame.height)
-            if n_workers > 1 and frame.height >= POOL_MIN_ROWS:
+            if use_pool(n_workers, frame.height, tier):
                 bar.update(job, description=f"Starting {n_workers} enrichment workers")
                 pool = stack.enter_context(EnrichPool(n_workers, **options))
                 bar.update(job, description=f"Enriching ({n_workers} workers)")
@@ -254,6 +254,7 @@ def train(
 ) -> None:
     """Train every enrichment head from labelled CSV files (text,label) and validate it."""
     from retailpulse.enrich.evaluate import evaluate
+    from retailpulse.enrich.model import LinearModel
     from retailpulse.enrich.train import train_model
 
     own: dict[str, Sequence[str | Path]] = {
@@ -280,6 +281,9 @@ def train(
                 data_dir, own=own, bits=bits, progress=step, tier=tier, embed_progress=embedded
             )
             bar.update(job, description="Validating", advance=1)
+            # validate what is written (int8 weights), not the float weights in memory
+            model.save(output)
+            model = LinearModel.load(output)
             figures = evaluate(model, data_dir)
         model.meta["validation"] = figures
         model.save(output)

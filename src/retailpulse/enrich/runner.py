@@ -29,10 +29,10 @@ from retailpulse.enrich.pipeline import (
 )
 from retailpulse.enrich.workers import (
     IN_FLIGHT_PER_WORKER,
-    POOL_MIN_ROWS,
     EnrichPool,
     Pending,
     check_workers,
+    use_pool,
 )
 from retailpulse.store.tables import TABLES, message_enrichment
 
@@ -88,13 +88,13 @@ def enrich_store(
     progress: Callable[[int, int], None] | None = None,
 ) -> EnrichRun:
     """Enrich every pending message; ``progress(done, total)`` is called after each batch.
-    With ``workers`` > 1 and at least :data:`~retailpulse.enrich.workers.POOL_MIN_ROWS`
-    pending messages, whole batches of at most :data:`WORKER_MAX_ROWS` go to that many worker
-    processes, several at a time."""
+    With ``workers`` > 1 and enough pending messages
+    (:func:`~retailpulse.enrich.workers.use_pool`), whole batches of at most
+    :data:`WORKER_MAX_ROWS` go to that many worker processes, several at a time."""
     check_workers(workers)
     version = model_version(tier, model_dir)
     total = count_pending(engine, version)
-    if workers > 1 and total >= POOL_MIN_ROWS:
+    if use_pool(workers, total, tier):
         # a worker's memory grows with its batch (about 800 MB at 50,000 messages): keep each
         # worker's batch, and with it the transaction, to WORKER_MAX_ROWS
         size = min(batch_size, WORKER_MAX_ROWS)
