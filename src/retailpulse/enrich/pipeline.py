@@ -362,8 +362,10 @@ def enrich_texts(
     # the normalised message is its normalised clauses, joined
     normalised = lists["normalised"]
     want = set(wanted)
-    need_language = bool(n and {"language", "sentiment", "emotion"} & want)
+    # a message's language picks its sentiment head, and its sentiment decides emotion, intents
+    # and aspect polarity: every opinion task needs the language
     need_cues = bool(n and {"sentiment", "emotion", "intents", "aspects"} & want)
+    need_language = bool(n and "language" in want) or need_cues
     matcher = None
     if "entities" in want:
         matcher = catalog if catalog is not None and not catalog.is_empty else Catalog()
@@ -372,10 +374,9 @@ def enrich_texts(
     with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool:
         scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
         # the accurate tier's sentence embeddings (the encoder runs its own BLAS threads)
+        # (sentiment also decides intents and aspect polarity, so any of those tasks needs it)
         embedded = (
-            pool.submit(embed, raw.to_list())
-            if m.embedding is not None and {"sentiment", "emotion"} & want and n
-            else None
+            pool.submit(embed, raw.to_list()) if m.embedding is not None and need_cues else None
         )
         # in the order they are needed: language first, cues next, entities and spam at the end
         scripts = pool.submit(script_counts, raw) if need_language else None
