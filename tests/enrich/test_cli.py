@@ -112,6 +112,28 @@ def test_train_and_categories_add(tiny_data: Path, tmp_path: Path) -> None:
     assert any(h["name"] == "category:parking" for h in meta["heads"])
 
 
+def test_train_an_accurate_model_and_enrich_with_it(tiny_data: Path, tmp_path: Path) -> None:
+    model_dir = tmp_path / "accurate"
+    args = ["train", "--data-dir", str(tiny_data), "-o", str(model_dir), "--bits", "12"]
+    res = CliRunner().invoke(main, [*args, "--tier", "accurate", "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["version"].startswith("accurate-")
+    assert json.loads((model_dir / "model.json").read_text())["format"] == 2
+    # the figures are those of the model as written (int8), stored with it
+    assert (
+        json.loads((model_dir / "model.json").read_text())["meta"]["validation"]
+        == (doc["validation"])
+    )
+    src = tmp_path / "in.csv"
+    src.write_text("text\nI love this dress\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    enrich = ["enrich-file", str(src), "-o", str(out), "--model-dir", str(model_dir)]
+    res = CliRunner().invoke(main, [*enrich, "--tier", "accurate"])
+    assert res.exit_code == 0, res.output
+    assert next(csv.DictReader(out.open(encoding="utf-8")))["sentiment"] == "positive"
+
+
 def test_train_with_missing_data_dir_is_a_clear_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["train", "--data-dir", str(tmp_path / "none"), "--json"])
     assert res.exit_code == 1
