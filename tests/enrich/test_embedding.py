@@ -129,3 +129,17 @@ def test_train_an_accurate_model(tiny_data: Path, tmp_path: Path) -> None:
     assert out["sentiment"].to_list() == ["positive", "negative"]
     with pytest.raises(Exception, match="--tier accurate"):
         load_model(str(tmp_path), "fast")
+
+
+def test_training_embeddings_are_computed_once_per_text() -> None:
+    from retailpulse.enrich.train import TextEmbeddings
+
+    cache = TextEmbeddings()
+    seen: list[tuple[int, int]] = []
+    cache.prepare(["bagus", "jelek", "bagus"], lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 2), (2, 2)]
+    seen.clear()
+    # texts embedded before count as done: the bar still ends full
+    cache.prepare(["jelek", "mahal"], lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+    assert np.array_equal(cache(["bagus", "jelek"])[1], cache(["jelek"])[0])

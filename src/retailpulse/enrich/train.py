@@ -160,15 +160,19 @@ class TextEmbeddings:
     def prepare(
         self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
     ) -> None:
-        """Embed the texts not seen yet; ``progress(done, total)`` after each chunk."""
-        new = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        done = 0
+        """Embed the texts not seen yet; ``progress(done, total)`` over the distinct texts (those
+        embedded before count as done) at the start and after each chunk."""
+        wanted = list(dict.fromkeys(texts))
+        new = [t for t in wanted if t not in self._vectors]
+        done = len(wanted) - len(new)
+        if progress is not None:
+            progress(done, len(wanted))
 
         def step(n: int) -> None:
             nonlocal done
             done += n
             if progress is not None:
-                progress(done, len(new))
+                progress(done, len(wanted))
 
         if new:
             self._vectors.update(zip(new, embed(new, progress=step), strict=True))
