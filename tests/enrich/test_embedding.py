@@ -8,7 +8,6 @@ import pytest
 
 from retailpulse.enrich import embedding
 from retailpulse.enrich.embedding import DIM, MAX_CHARS, embed
-from retailpulse.enrich.model import LinearModel, empty_model
 from retailpulse.enrich.pipeline import enrich_texts, load_model
 from retailpulse.enrich.train import train_model
 from retailpulse.errors import ModelError
@@ -64,51 +63,6 @@ def test_the_accurate_tier_enriches_bad_input_without_losing_a_row() -> None:
     assert out["emotion"][0] == "none"
     p = out.select("p_negative", "p_neutral", "p_positive").to_numpy()
     assert np.allclose(p.sum(axis=1), 1.0)
-
-
-def test_model_with_an_embedding_saves_as_format_2_and_reloads(tmp_path: Path) -> None:
-    m = empty_model("accurate-test", 8, ("usem3", 4))
-    rng = np.random.default_rng(0)
-    m.add_head(
-        "a",
-        "softmax",
-        ["x", "y"],
-        rng.normal(size=(256, 2)).astype(np.float32),
-        np.zeros(2, np.float32),
-        embedding_coef=np.ones((4, 2), np.float32),
-    )
-    m.add_head(
-        "b", "sigmoid", ["z"], rng.normal(size=(256, 1)).astype(np.float32), np.zeros(1, np.float32)
-    )
-    m.save(tmp_path)
-    assert '"format": 2' in (tmp_path / "model.json").read_text()
-    back = LinearModel.load(tmp_path)
-    assert back.tier == "accurate" and back.embedding is not None
-    assert np.array_equal(back.embedding.weights, [[1, 1, 0]] * 4)
-    back.drop_head("a")
-    assert back.embedding.weights.shape == (4, 1) and back.heads["b"].start == 0
-
-
-def test_an_unknown_encoder_names_retraining(tmp_path: Path) -> None:
-    m = empty_model("accurate-test", 8, ("usem3", 4))
-    m.save(tmp_path)
-    doc = (tmp_path / "model.json").read_text().replace('"usem3"', '"e5-huge"')
-    (tmp_path / "model.json").write_text(doc)
-    with pytest.raises(ModelError, match="retailpulse train --tier accurate"):
-        LinearModel.load(tmp_path)
-
-
-def test_a_head_cannot_read_an_embedding_the_model_lacks() -> None:
-    m = empty_model("fast-test", 8)
-    with pytest.raises(ModelError, match="has none"):
-        m.add_head(
-            "a",
-            "softmax",
-            ["x", "y"],
-            np.zeros((256, 2), np.float32),
-            np.zeros(2, np.float32),
-            embedding_coef=np.ones((4, 2), np.float32),
-        )
 
 
 def test_train_an_accurate_model(tiny_data: Path, tmp_path: Path) -> None:
