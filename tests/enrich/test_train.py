@@ -35,6 +35,10 @@ def test_trains_every_head_saves_and_reloads(tiny_data: Path, tmp_path: Path) ->
         "emotion",
         "intent",
         "aspects",
+        "calibration (sentiment)",
+        "calibration (sentiment en)",
+        "calibration (sentiment id)",
+        "calibration (sentiment zh)",
     ]
     assert set(model.heads) == {
         "language",

@@ -265,7 +265,7 @@ def train(
     }
     try:
         with _progress(disable=as_json) as bar:
-            job = bar.add_task("Training", total=9 if tier == "fast" else 10)
+            job = bar.add_task("Training", total=13 if tier == "fast" else 14)
             embedding_job = None
 
             def step(name: str) -> None:

@@ -19,11 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from retailpulse.enrich.calibration import expected_calibration_error
 from retailpulse.enrich.lexicon import ASPECTS, INTENTS
 from retailpulse.enrich.model import LinearModel
 from retailpulse.enrich.pipeline import enrich_texts, load_model
 from retailpulse.enrich.train import (
     EMOTION_VALID_MAP,
+    SENTIMENT,
     VALID_SETS,
     language_sentiment_head,
     read_labelled,
@@ -114,6 +116,7 @@ def cross_validated_sentiment(
     texts, labels = read_labelled(root / rel)
     order = np.random.default_rng(0).permutation(len(texts))
     pred: list[str] = [""] * len(texts)
+    probs = np.zeros((len(texts), 3))
     for k in range(folds):
         idx = order[k::folds]
         fold = [texts[i] for i in idx]
@@ -121,17 +124,33 @@ def cross_validated_sentiment(
             root, lang, base.bits, exclude=frozenset(fold), embedded=base.embedding is not None
         )
         m = copy.deepcopy(base)
-        m.add_head(f"sentiment_{lang}", "softmax", names, coef, bias, embedding_coef=emb)
-        out = enrich_texts(fold, model=m, tasks=["language", "sentiment"])["sentiment"]
-        for i, p in zip(idx, out.to_list(), strict=True):
+        name = f"sentiment_{lang}"
+        m.add_head(name, "softmax", names, coef, bias, embedding_coef=emb)
+        # the fold's head keeps the full head's temperature (one number, fitted on
+        # out-of-fold scores of all the head's rows: mildly optimistic for the ECE)
+        m.heads[name].temperature = base.heads[name].temperature
+        out = enrich_texts(fold, model=m, tasks=["language", "sentiment"])
+        for i, p in zip(idx, out["sentiment"].to_list(), strict=True):
             pred[i] = p
+        probs[idx] = out.select(PROBABILITIES).to_numpy()
     acc = float(np.mean([a == b for a, b in zip(labels, pred, strict=True)]))
     return {
         f"sentiment/{lang} macro_f1 ({folds}-fold CV)": round(
             macro_f1(labels, pred, sorted(set(labels))), 3
         ),
         f"sentiment/{lang} accuracy ({folds}-fold CV)": round(acc, 3),
+        f"sentiment/{lang} ECE ({folds}-fold CV)": _ece(probs, labels),
     }
+
+
+#: The sentiment probability columns, in the order of :data:`SENTIMENT`.
+PROBABILITIES = ["p_negative", "p_neutral", "p_positive"]
+
+
+def _ece(probs: np.ndarray, labels: Sequence[str]) -> float:
+    """Expected calibration error of sentiment probabilities, rounded for a report."""
+    y = [SENTIMENT.index(lab) for lab in labels]
+    return round(expected_calibration_error(probs, y), 3)
 
 
 def evaluate(
@@ -164,6 +183,7 @@ def evaluate(
         if task == "sentiment":
             acc = float(np.mean([a == b for a, b in zip(labels, pred, strict=True)]))
             figures[f"{task}/{lang} accuracy"] = round(acc, 3)
+            figures[f"{task}/{lang} ECE"] = _ece(out.select(PROBABILITIES).to_numpy(), labels)
             detected = out["language"].to_list()
             figures[f"language/{lang} accuracy"] = round(
                 float(np.mean([d == lang for d in detected])), 3

@@ -47,6 +47,9 @@ class Head:
     start: int
     level: str = "message"  # message | clause
     thresholds: list[float] = field(default_factory=list)
+    #: Softmax temperature (probabilities are ``softmax(scores / temperature)``), fitted so
+    #: that the probabilities are calibrated (:mod:`retailpulse.enrich.calibration`).
+    temperature: float = 1.0
 
     @property
     def stop(self) -> int:
@@ -158,6 +161,7 @@ class LinearModel:
                     "start": h.start,
                     "level": h.level,
                     "thresholds": h.thresholds,
+                    "temperature": h.temperature,
                 }
                 for h in self.heads.values()
             ],
@@ -215,6 +219,7 @@ class LinearModel:
                     int(h["start"]),
                     h["level"],
                     list(h.get("thresholds", [])),
+                    float(h.get("temperature", 1.0)),
                 )
                 for h in doc["heads"]
             }

@@ -117,10 +117,15 @@ def _language_heads(
     p: npt.NDArray[np.float32],
     complaint: npt.NDArray[np.float32],
     praise: npt.NDArray[np.float32],
+    shared_neutral: npt.NDArray[np.float32],
 ) -> None:
     """Replace ``p`` (in place) with the language heads' probabilities where a message's language
     has one. A three-class head replaces the row; a polarity head (negative, positive) keeps
-    the shared head's neutral probability and splits the rest."""
+    the shared head's neutral probability before its temperature (``shared_neutral``) and
+    splits the rest. (The shared head's temperature is fitted on English and Indonesian rows,
+    which have a neutral class; applied to Chinese reviews it moved probability into neutral
+    and made them worse calibrated: ECE on the ChnSentiCorp valid texts not in train 0.052
+    untempered, 0.125 with it, 0.038 with only the polarity split tempered.)"""
     langs = np.array(language, dtype=object)
     for lang, name in SENTIMENT_HEAD_OF.items():
         if name not in model.heads:
@@ -132,11 +137,12 @@ def _language_heads(
         z = s.message[rows, h.start : h.stop].copy()
         z[:, h.labels.index("negative")] += CUE_SHIFT * complaint[rows]
         z[:, h.labels.index("positive")] += CUE_SHIFT * praise[rows]
-        q = softmax(z)
+        q = softmax(z / h.temperature)
         if "neutral" in h.labels:
             p[rows] = q[:, [h.labels.index(lab) for lab in ("negative", "neutral", "positive")]]
         else:
-            polar = 1.0 - p[rows, 1]
+            polar = 1.0 - shared_neutral[rows]
+            p[rows, 1] = shared_neutral[rows]
             p[rows, 0] = polar * q[:, h.labels.index("negative")]
             p[rows, 2] = polar * q[:, h.labels.index("positive")]
 
@@ -156,8 +162,9 @@ def _sentiment(
     # complaint cues raise the negative score, praise cues the positive one
     z[:, 0] += CUE_SHIFT * complaint
     z[:, 2] += CUE_SHIFT * praise
-    p = softmax(z)
-    _language_heads(model, s, language, p, complaint, praise)
+    p = softmax(z / h.temperature)
+    shared_neutral = softmax(z)[:, 1] if h.temperature != 1.0 else p[:, 1].copy()
+    _language_heads(model, s, language, p, complaint, praise, shared_neutral)
     english = np.array([lang == "en" for lang in language], dtype=bool)
     if english.any():
         # sentiment needs evidence: an English message without an opinion word, an emoji or a

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy.typing as npt
 import polars as pl
 import scipy.sparse as sp
 
+from retailpulse.enrich.calibration import fit_temperature
 from retailpulse.enrich.cues import cue_matrix
 from retailpulse.enrich.embedding import DIM, ENCODER, embed
 from retailpulse.enrich.features import DEFAULT_BITS
@@ -82,6 +84,8 @@ LANGUAGE_SENTIMENT_SETS: dict[str, tuple[tuple[str, dict[str, str] | None, float
 #: Regularisation (SGD ``alpha``) of each language head, chosen by 5-fold cross-validation on
 #: the train files (the English one on the English sets above).
 LANGUAGE_SENTIMENT_ALPHA = {"en": 1e-5, "id": 5e-7, "zh": 2e-6}
+#: The shared sentiment head's.
+SHARED_SENTIMENT_ALPHA = 2e-6
 EMOTION_SETS: tuple[tuple[str, dict[str, str] | None], ...] = (
     ("emotion/en_tweeteval/train.csv", {"optimism": "joy"}),
     ("emotion/id_emot/train.csv", {"happy": "joy"}),
@@ -108,6 +112,8 @@ EMOTION_VALID_MAP = {"optimism": "joy", "happy": "joy"}
 #: PRDECT-ID + EmoT sentiment 0.817 → 0.842, ChnSentiCorp 0.904 → 0.909, emotion 0.685 → 0.730;
 #: 0.3 and 1.0 within 0.002 of it).
 EMBEDDING_SCALE = 0.5
+#: Folds of the out-of-fold scores the sentiment heads' temperatures are fitted on.
+CALIBRATION_FOLDS = 3
 #: Passes of stochastic gradient descent (log loss, averaged weights) per head.
 EPOCHS = 12
 #: Weight of a retailer's own labelled rows relative to a default row.
@@ -292,6 +298,17 @@ def _fit_sigmoids(
     return coef, bias
 
 
+def _language_dataset(
+    root: Path, language: str, own: Sequence[str | Path] = (), exclude: frozenset[str] = frozenset()
+) -> Dataset:
+    """Training rows of one language's sentiment head, with a retailer's own files."""
+    ds = _collect(root, LANGUAGE_SENTIMENT_SETS[language], SENTIMENT, exclude)
+    for path in own:
+        texts, labels = read_labelled(path)
+        ds.add(texts, labels, OWN_WEIGHT)
+    return ds
+
+
 def language_sentiment_head(
     data_dir: str | Path,
     language: str,
@@ -305,15 +322,76 @@ def language_sentiment_head(
     """Labels, n-gram weights, biases and (``embedded``: the accurate tier) embedding weights of
     one language's sentiment head (see :data:`LANGUAGE_SENTIMENT_SETS`); ``own`` adds a
     retailer's labelled files."""
-    ds = _collect(Path(data_dir), LANGUAGE_SENTIMENT_SETS[language], SENTIMENT, exclude)
-    for path in own:
-        texts, labels = read_labelled(path)
-        ds.add(texts, labels, OWN_WEIGHT)
+    ds = _language_dataset(Path(data_dir), language, own, exclude)
     labels = [lab for lab in SENTIMENT if lab in set(ds.labels)]
     x = _features(ds.texts, bits, embedded)
     coef, bias = _fit_softmax(x, ds.labels, labels, ds.weights, LANGUAGE_SENTIMENT_ALPHA[language])
     ngram, emb = _split(coef, bits, embedded)
     return labels, ngram, bias, emb
+
+
+def _fold_of(texts: Sequence[str], folds: int) -> npt.NDArray[np.int64]:
+    """A fold per row by a stable hash of its text, so repeated texts share a fold."""
+    return np.array([zlib.crc32(t.encode("utf-8")) % folds for t in texts], dtype=np.int64)
+
+
+def _temperature(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    classes: Sequence[str],
+    weights: Sequence[float],
+    alpha: float,
+    bits: int,
+    embedded: bool,
+) -> float:
+    """Temperature of a softmax head, fitted on its own training rows' out-of-fold scores
+    (each fold scored by the head retrained without it)."""
+    x = _features(texts, bits, embedded)
+    fold = _fold_of(texts, CALIBRATION_FOLDS)
+    scores = np.zeros((len(texts), len(classes)), dtype=np.float64)
+    for k in range(CALIBRATION_FOLDS):
+        held = np.flatnonzero(fold == k)
+        kept = np.flatnonzero(fold != k).tolist()
+        if not len(held) or len({labels[i] for i in kept}) < len(classes):
+            continue
+        coef, bias = _fit_softmax(
+            x[kept], [labels[i] for i in kept], classes, [weights[i] for i in kept], alpha
+        )
+        scores[held] = np.asarray(x[held] @ coef) + bias
+    y = [classes.index(lab) for lab in labels]
+    return fit_temperature(scores, y, weights)
+
+
+def sentiment_temperatures(
+    data_dir: str | Path,
+    bits: int = DEFAULT_BITS,
+    *,
+    embedded: bool = False,
+    own: Sequence[str | Path] = (),
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, float]:
+    """The calibrating temperature of the shared sentiment head and of each language head,
+    from the same training rows (and ``own`` files) as :func:`train_model` uses."""
+    root = Path(data_dir)
+    say = progress or (lambda _msg: None)
+    out: dict[str, float] = {}
+    say("calibration (sentiment)")
+    ds = _collect(root, SENTIMENT_SETS, SENTIMENT)
+    for path in own:
+        texts, labels = read_labelled(path)
+        ds.add(texts, labels, OWN_WEIGHT)
+    out["sentiment"] = _temperature(
+        ds.texts, ds.labels, SENTIMENT, ds.weights, SHARED_SENTIMENT_ALPHA, bits, False
+    )
+    for code in LANGUAGE_SENTIMENT_SETS:
+        say(f"calibration (sentiment {code})")
+        ds = _language_dataset(root, code, own)
+        classes = [lab for lab in SENTIMENT if lab in set(ds.labels)]
+        alpha = LANGUAGE_SENTIMENT_ALPHA[code]
+        out[f"sentiment_{code}"] = _temperature(
+            ds.texts, ds.labels, classes, ds.weights, alpha, bits, embedded
+        )
+    return out
 
 
 def silver_labels(normalised: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArray[np.bool_]:
@@ -404,7 +482,7 @@ def train_model(
     sent = _collect(root, SENTIMENT_SETS, SENTIMENT)
     extra("sentiment", sent)
     x = message_matrix(sent.texts, bits)
-    coef, bias = _fit_softmax(x, sent.labels, SENTIMENT, sent.weights, 2e-6)
+    coef, bias = _fit_softmax(x, sent.labels, SENTIMENT, sent.weights, SHARED_SENTIMENT_ALPHA)
     model.add_head("sentiment", "softmax", list(SENTIMENT), coef, bias)
     emo = _collect(root, EMOTION_SETS, EMOTIONS)
     texts, labels = read_labelled(root / "reviews/id_prdect/train.csv", "emotion")
@@ -471,6 +549,13 @@ def train_model(
         level="clause",
         thresholds=_thresholds(x, y, coef, bias),
     )
+
+    # calibrated probabilities: each sentiment head's temperature from out-of-fold scores
+    temperatures = sentiment_temperatures(
+        root, bits, embedded=embedded, own=own.get("sentiment", ()), progress=say
+    )
+    for name, temperature in temperatures.items():
+        model.heads[name].temperature = temperature
 
     model.meta = {
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
