@@ -188,6 +188,8 @@ def test_polarity_head_keeps_the_shared_neutral_probability(tiny_data: Path) -> 
     shared_only = copy.deepcopy(model)
     for name in ("sentiment_en", "sentiment_id", "sentiment_zh"):
         shared_only.drop_head(name)
+    # the polarity head keeps the shared head's neutral before its temperature
+    shared_only.heads["sentiment"].temperature = 1.0
     text = ["房间很脏，不会再来"]
     both = enrich_texts(text, model=model, tasks=["language", "sentiment"])
     shared = enrich_texts(text, model=shared_only, tasks=["language", "sentiment"])
