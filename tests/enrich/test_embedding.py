@@ -28,13 +28,14 @@ def test_embeddings_are_unit_vectors_for_every_kind_of_input() -> None:
     assert e.shape == (len(BAD), DIM) and e.dtype == np.float32
     assert np.allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-4)
     # None is the empty text
-    assert np.allclose(e[0], e[1])
+    assert np.allclose(e[0], e[1], atol=1e-6)
 
 
 def test_a_long_message_is_embedded_from_its_start() -> None:
     text = "pelayanan ramah sekali " * 5_000
     long, start = embed([text, text[:MAX_CHARS]])
-    assert np.allclose(long, start)
+    # equal to float32 rounding (the two rows are computed in different micro-batches)
+    assert np.allclose(long, start, atol=1e-6)
 
 
 def test_progress_counts_every_text(monkeypatch: pytest.MonkeyPatch) -> None:

