@@ -105,7 +105,7 @@ SETTINGS: tuple[Setting, ...] = (
         "fast",
         "Enrichment models: 'fast' (hashed n-gram linear heads, tens of thousands of messages/s); "
         "'accurate' (the same plus multilingual sentence embeddings in the sentiment and "
-        "emotion heads: better figures, a few hundred messages/s). See "
+        "emotion heads: better figures, about a thousand messages/s). See "
         "docs/adr/0002-enrichment-tier.md.",
         choices=("fast", "accurate"),
     ),

@@ -57,8 +57,9 @@ def test_unknown_characters_and_empty_texts_are_cut_as_the_package_cuts_them(
 def test_messages_do_not_leak_into_each_other(
     ours: SentenceEncoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # tiny micro-batches: a sentence longer than the budget is a batch of its own
+    # tiny micro-batches and groups: a sentence longer than the budget is one of its own
     monkeypatch.setattr(sentence_encoder, "TOKEN_BUDGET", 16)
+    monkeypatch.setattr(sentence_encoder, "GROUP_TOKENS", 40)
     together = ours.encode(TEXTS)
     alone = np.vstack([ours.encode([t]) for t in TEXTS])
     assert np.allclose(together, alone, atol=1e-6)
