@@ -241,11 +241,11 @@ def pool_throughput(texts: list[str], tier: str, batch: int, workers: int) -> tu
     return done / wall, started
 
 
-def pooled_run(args: argparse.Namespace, tier: str, messages: int) -> dict[str, float]:
+def pooled_run(args: argparse.Namespace, tier: str, messages: int, batch: int) -> dict[str, float]:
     """:func:`pool_throughput` in a fresh process, with the peak memory of that process and
     its workers together (:class:`TreeMemory`)."""
     cmd = [sys.executable, __file__, "--pooled-only", "--tiers", tier, "--data-dir", args.data_dir]
-    cmd += ["--messages", str(messages), "--batch", str(args.batch)]
+    cmd += ["--messages", str(messages), "--batch", str(batch)]
     out = subprocess.run([*cmd, "--workers", str(args.workers)], capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(out.stderr)
@@ -347,15 +347,18 @@ def main() -> None:
         texts = mixed_texts(data, n)
         speed[f"{tier} messages per run"] = n
         speed[f"{tier} mean characters per message"] = round(sum(map(len, texts)) / len(texts), 1)
+        # at least two batches per worker, or a pool of two would time one worker
+        batch = min(args.batch, max(100, n // (2 * max(1, args.workers))))
+        speed[f"{tier} messages per batch"] = batch
         # the machine's speed drifts by 10-20% from minute to minute: the in-process and the
         # pooled runs alternate, and the median of each is reported with its range
         walls, cpus, pooled = [], [], []
         for _ in range(args.repeats):
-            wall, cpu = throughput(texts, tier, args.batch)
+            wall, cpu = throughput(texts, tier, batch)
             walls.append(wall)
             cpus.append(cpu)
             if args.workers > 0:
-                pooled.append(pooled_run(args, tier, n))
+                pooled.append(pooled_run(args, tier, n, batch))
         runs = f"median of {args.repeats} [range]"
         speed[f"{tier} msgs/s wall clock, one process (all tasks), {runs}"] = spread(walls)
         speed[f"{tier} msgs per CPU second, one process (all threads), {runs}"] = spread(cpus)
