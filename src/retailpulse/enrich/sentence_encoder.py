@@ -13,7 +13,8 @@ embeddings as its ``USE.encode`` (to float32 rounding), 2-3 times faster, becaus
   (orders 2, 3 and 5). Everything before its first convolution is a function of the token id
   alone: the embedding row, its projection and layer norm, and what each window slot of the
   first convolution adds (``x @ w1[slot]``). These are computed once for each distinct token of
-  a call and gathered per position, so the first convolution becomes a sum of gathered rows.
+  a group of up to :data:`GROUP_TOKENS` tokens and gathered per position, so the first
+  convolution becomes a sum of gathered rows.
   About 60% of the multiply-adds go. The second convolution reads the first one's (windowed,
   non-linear) output and is computed per position, as is everything after it.
 * **Threads, not BLAS threads.** Each call splits its micro-batches over ``threads`` Python
@@ -98,7 +99,7 @@ def resource_dir() -> Path:
 
 
 class _Tokens:
-    """The distinct tokens of one call, with everything computed from the id alone."""
+    """The distinct tokens of one group, with everything computed from the id alone."""
 
     def __init__(self, emb: F32, x: F32, slots: list[F32]) -> None:
         self.emb = emb  # (distinct, 512) embedding rows
