@@ -10,23 +10,26 @@ from retailpulse.enrich.model import FORMAT_EMBEDDING, LinearModel, empty_model
 from retailpulse.errors import ModelError
 
 
+def add_random_head(
+    m: LinearModel,
+    name: str,
+    kind: str,
+    labels: list[str],
+    rng: np.random.Generator,
+    bias: float = 0.0,
+    embedding_coef: np.ndarray | None = None,
+) -> None:
+    """A head with random n-gram weights over all of the model's buckets."""
+    weights = rng.normal(size=(2**m.bits, len(labels))).astype(np.float32)
+    bias_row = np.full(len(labels), bias, np.float32)
+    m.add_head(name, kind, labels, weights, bias_row, embedding_coef=embedding_coef)
+
+
 def small_model() -> LinearModel:
     m = empty_model("test-1", bits=6)
     rng = np.random.default_rng(0)
-    m.add_head(
-        "sentiment",
-        "softmax",
-        ["negative", "neutral", "positive"],
-        rng.normal(size=(64, 3)).astype(np.float32),
-        np.zeros(3, np.float32),
-    )
-    m.add_head(
-        "intent",
-        "sigmoid",
-        ["complaint", "question"],
-        rng.normal(size=(64, 2)).astype(np.float32),
-        np.ones(2, np.float32),
-    )
+    add_random_head(m, "sentiment", "softmax", ["negative", "neutral", "positive"], rng)
+    add_random_head(m, "intent", "sigmoid", ["complaint", "question"], rng, bias=1.0)
     return m
 
 
@@ -90,17 +93,8 @@ def test_unknown_head_names_train() -> None:
 def test_model_with_an_embedding_saves_as_format_2_and_reloads(tmp_path: Path) -> None:
     m = empty_model("accurate-test", 8, ("usem3", 4))
     rng = np.random.default_rng(0)
-    m.add_head(
-        "a",
-        "softmax",
-        ["x", "y"],
-        rng.normal(size=(256, 2)).astype(np.float32),
-        np.zeros(2, np.float32),
-        embedding_coef=np.ones((4, 2), np.float32),
-    )
-    m.add_head(
-        "b", "sigmoid", ["z"], rng.normal(size=(256, 1)).astype(np.float32), np.zeros(1, np.float32)
-    )
+    add_random_head(m, "a", "softmax", ["x", "y"], rng, embedding_coef=np.ones((4, 2), np.float32))
+    add_random_head(m, "b", "sigmoid", ["z"], rng)
     m.save(tmp_path)
     assert '"format": 2' in (tmp_path / "model.json").read_text()
     back = LinearModel.load(tmp_path)
