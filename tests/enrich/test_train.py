@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
+from retailpulse.enrich import train
 from retailpulse.enrich.evaluate import evaluate, macro_f1, multilabel_macro_f1
 from retailpulse.enrich.model import LinearModel
 from retailpulse.enrich.pipeline import enrich_texts
@@ -16,6 +18,7 @@ from retailpulse.enrich.train import (
     LANGUAGE_SENTIMENT_SETS,
     SENTIMENT,
     _collect,
+    _fit_softmax,
     language_sentiment_head,
     read_labelled,
     train_model,
@@ -29,9 +32,7 @@ def test_trains_every_head_saves_and_reloads(tiny_data: Path, tmp_path: Path) ->
     assert steps == [
         "language",
         "sentiment",
-        "sentiment (en)",
-        "sentiment (id)",
-        "sentiment (zh)",
+        "sentiment (en, id, zh)",
         "emotion",
         "intent",
         "aspects",
@@ -140,3 +141,56 @@ def test_training_rows_do_not_depend_on_the_string_hash_seed(tiny_data: Path) ->
         )
         seen.add(out.stdout.strip())
     assert len(seen) == 1
+
+
+def _three_class_rows(n: int = 2000, dim: int = 2000) -> tuple[sp.csr_matrix, list[str]]:
+    """Sparse rows of three classes, each with a few weak features of its own."""
+    rng = np.random.default_rng(3)
+    labels = [SENTIMENT[i % 3] for i in range(n)]
+    dense = rng.random((n, dim)) * (rng.random((n, dim)) < 0.02)
+    for i in range(n):
+        dense[i, (i % 3) * 5 : (i % 3) * 5 + 5] += 0.3 * rng.random(5)
+    return sp.csr_matrix(dense.astype(np.float32)), labels
+
+
+def test_softmax_fit_is_deterministic_and_insensitive_to_rounding() -> None:
+    x, labels = _three_class_rows()
+    weights = [1.0] * len(labels)
+    coef, bias = _fit_softmax(x, labels, SENTIMENT, weights, 1e-6)
+    again, again_bias = _fit_softmax(x, labels, SENTIMENT, weights, 1e-6)
+    np.testing.assert_array_equal(coef, again)
+    np.testing.assert_array_equal(bias, again_bias)
+    # float rounding in the features (1e-7, as between two embedding batches) moves the
+    # weights by as little (7e-5 here; averaged SGD, 12 epochs, moved them by 21%)
+    noisy = x.copy()
+    noisy.data += np.random.default_rng(4).normal(0, 1e-7, len(noisy.data)).astype(np.float32)
+    moved, _ = _fit_softmax(noisy, labels, SENTIMENT, weights, 1e-6)
+    assert np.linalg.norm(moved - coef) / np.linalg.norm(coef) < 1e-3
+    # and it learns: the training rows are mostly right
+    pred = np.asarray(x @ coef + bias).argmax(axis=1)
+    assert np.mean(pred == [SENTIMENT.index(lab) for lab in labels]) > 0.9
+
+
+def test_softmax_class_without_rows_is_never_chosen() -> None:
+    x, labels = _three_class_rows()
+    kept = [i for i, lab in enumerate(labels) if lab != "neutral"]
+    coef, bias = _fit_softmax(
+        x[kept], [labels[i] for i in kept], SENTIMENT, [1.0] * len(kept), 1e-6
+    )
+    scores = np.asarray(x @ coef + bias)
+    assert not (scores.argmax(axis=1) == SENTIMENT.index("neutral")).any()
+    # the two classes it saw get opposite halves of one binary weight vector
+    np.testing.assert_allclose(coef[:, 0], -coef[:, 2])
+
+
+def test_heads_fitted_in_threads_equal_one_at_a_time(
+    tiny_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both = train_model(tiny_data, bits=12, version="fast-test")
+    monkeypatch.setattr(train, "FIT_THREADS", 1)
+    one = train_model(tiny_data, bits=12, version="fast-test")
+    np.testing.assert_array_equal(both.weights, one.weights)
+    np.testing.assert_array_equal(both.bias, one.bias)
+    assert {n: h.temperature for n, h in both.heads.items()} == {
+        n: h.temperature for n, h in one.heads.items()
+    }

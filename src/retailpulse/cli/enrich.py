@@ -265,7 +265,7 @@ def train(
     }
     try:
         with _progress(disable=as_json) as bar:
-            job = bar.add_task("Training", total=13 if tier == "fast" else 14)
+            job = bar.add_task("Training", total=11 if tier == "fast" else 12)
             embedding_job = None
 
             def step(name: str) -> None:
