@@ -5,6 +5,13 @@ hashed features and the product with all heads' weights in one pass. Because the
 linear, a message's score is the sum of its clauses' raw scores divided by
 ``sqrt(number of features of the message)``, which is exactly the score of the message's summed
 feature vector: training (:func:`message_matrix`) and prediction use the same features.
+
+The clauses' raw scores come from the compiled kernel of
+:mod:`retailpulse.enrich.scoring_kernel` (hashing and gathering in one pass, from the model's
+int8 weights) when Numba can be imported, else from the NumPy path below
+(:func:`~retailpulse.enrich.features.feature_blocks` and one sparse product per block), which
+stays the reference the kernel is tested against. The two agree to float32 rounding (about
+1e-6 relative), the feature counts exactly.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import itertools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
@@ -47,11 +55,46 @@ def _counts(
 #: Batches with at least this many clauses are scored in two threads.
 PARALLEL_MIN = 4_000
 
+#: Score with the compiled kernel when Numba can be imported (``False``: always the NumPy path).
+USE_KERNEL = True
+
+_kernel_module: list[ModuleType | None] = []
+
+
+def _kernel() -> ModuleType | None:
+    """:mod:`retailpulse.enrich.scoring_kernel`, imported on first use (it imports Numba), or
+    ``None`` where Numba cannot be imported."""
+    if not _kernel_module:
+        try:
+            from retailpulse.enrich import scoring_kernel
+        except ImportError:  # Numba missing, or built for another NumPy
+            _kernel_module.append(None)
+        else:
+            _kernel_module.append(scoring_kernel)
+    return _kernel_module[0]
+
 
 def _raw_scores(
     model: LinearModel, ctext: pl.Series
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
     """Unscaled scores (features @ weights) and feature counts of normalised clauses."""
+    kernel = _kernel() if USE_KERNEL else None
+    if kernel is None:
+        return _raw_scores_numpy(model, ctext)
+    table = model.int8_weights()
+    if table is None:  # weights trained in memory: gathered in float32
+        out: tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]] = kernel.raw_scores(
+            ctext, model.bits, model.weights
+        )
+    else:
+        out = kernel.raw_scores(ctext, model.bits, table.q, table.scale)
+    return out
+
+
+def _raw_scores_numpy(
+    model: LinearModel, ctext: pl.Series
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float64]]:
+    """:func:`_raw_scores` in NumPy and SciPy: the reference, and the path without Numba."""
     n_c = len(ctext)
     blank = 1 << model.bits
     blocks = feature_blocks(ctext, model.bits)
@@ -76,7 +119,7 @@ def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) 
     rows = cl["row"].to_numpy().astype(np.int64)
     ctext = cl["clause"]
     n_c, n_m = len(ctext), len(texts)
-    # two halves in two threads: NumPy and SciPy release the GIL in the heavy loops
+    # two halves in two threads: the kernel, NumPy and SciPy release the GIL in the heavy loops
     cut = [0, n_c // 2, n_c] if n_c >= PARALLEL_MIN else [0, n_c]
     parts = [ctext.slice(a, b - a) for a, b in itertools.pairwise(cut)]
     if len(parts) > 1:
