@@ -129,19 +129,17 @@ def score(model: LinearModel, texts: pl.Series, cl: pl.DataFrame | None = None) 
         done = [_raw_scores(model, parts[0])]
     raw = np.concatenate([d[0] for d in done]) if n_c else done[0][0]
     counts = np.concatenate([d[1] for d in done]) if n_c else done[0][1]
-    clause_scores = raw / np.sqrt(np.maximum(counts, 1.0))[:, None].astype(np.float32)
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    msg_raw = np.add.reduceat(raw, starts, axis=0) if n_c else raw
-    msg_counts = np.add.reduceat(counts, starts) if n_c else counts
-    message = msg_raw / np.sqrt(np.maximum(msg_counts, 1.0))[:, None].astype(np.float32)
     if len(starts) != n_m:  # defensive: every message has at least one clause
         raise AssertionError("clause split lost a message")
-    return Scores(
-        rows,
-        ctext,
-        (clause_scores + model.bias).astype(np.float32),
-        (message + model.bias).astype(np.float32),
-    )
+    message = np.add.reduceat(raw, starts, axis=0) if n_c else raw.copy()
+    msg_counts = np.add.reduceat(counts, starts) if n_c else counts
+    # in place, in float32: the same values as dividing and adding into new arrays
+    clause = np.divide(raw, np.sqrt(np.maximum(counts, 1.0)).astype(np.float32)[:, None])
+    clause += model.bias
+    message /= np.sqrt(np.maximum(msg_counts, 1.0)).astype(np.float32)[:, None]
+    message += model.bias
+    return Scores(rows, ctext, clause, message)
 
 
 def message_matrix(texts: Sequence[str], bits: int) -> sp.csr_matrix:
