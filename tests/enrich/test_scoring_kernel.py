@@ -87,8 +87,10 @@ def _kernel_buckets(texts: list[str] | pl.Series, bits: int) -> npt.NDArray[np.i
     return _sorted(np.stack([rows, cols], axis=1).astype(np.int64))
 
 
-def test_scores_and_counts_equal_the_numpy_path_on_valid_texts() -> None:
-    model = load_model()
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_scores_and_counts_equal_the_numpy_path_on_valid_texts(tier: str) -> None:
+    # the accurate tier scores its n-gram part with the same kernel
+    model = load_model(None, tier)
     qw = model.int8_weights()
     assert qw is not None  # a loaded model keeps its int8 weights
     ctext = _valid_clauses()

@@ -1,9 +1,10 @@
 """The fast tier's model: linear heads over hashed n-gram features, saved as npz + json.
 
 All heads share one weight matrix (``2**bits + 1`` rows, one column per output), so a batch
-needs a single sparse product. On disk the weights are int8 with one scale per column
-(``weights.npz``) and ``model.json`` holds the format, the model version, the heads and their
-labels, the training data and the validation figures. No pickle anywhere.
+needs a single pass over its features. On disk the weights are int8 with one scale per column
+(``weights.npz``; a loaded model keeps them, :class:`Quantised`, for the scoring kernel) and
+``model.json`` holds the format, the model version, the heads and their labels, the training
+data and the validation figures. No pickle anywhere.
 
 An `accurate` tier model also has an :class:`Embedding` block: weights from the 512 dimensions
 of a sentence embedding (:mod:`retailpulse.enrich.embedding`) to the same output columns, added
