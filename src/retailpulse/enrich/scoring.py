@@ -17,6 +17,7 @@ stays the reference the kernel is tested against. The two agree to float32 round
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -59,19 +60,21 @@ PARALLEL_MIN = 4_000
 USE_KERNEL = True
 
 _kernel_module: list[ModuleType | None] = []
+_kernel_lock = threading.Lock()
 
 
 def _kernel() -> ModuleType | None:
     """:mod:`retailpulse.enrich.scoring_kernel`, imported on first use (it imports Numba), or
     ``None`` where Numba cannot be imported."""
-    if not _kernel_module:
-        try:
-            from retailpulse.enrich import scoring_kernel
-        except ImportError:  # Numba missing, or built for another NumPy
-            _kernel_module.append(None)
-        else:
-            _kernel_module.append(scoring_kernel)
-    return _kernel_module[0]
+    with _kernel_lock:  # the two halves of a first batch ask at once
+        if not _kernel_module:
+            try:
+                from retailpulse.enrich import scoring_kernel
+            except ImportError:  # Numba missing, or built for another NumPy
+                _kernel_module.append(None)
+            else:
+                _kernel_module.append(scoring_kernel)
+        return _kernel_module[0]
 
 
 def _raw_scores(
