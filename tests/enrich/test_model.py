@@ -47,6 +47,20 @@ def test_save_load_round_trip_keeps_heads_and_weights(tmp_path: Path) -> None:
     assert (np.abs(back.weights[:-1] - m.weights[:-1]) <= step / 2 + 1e-6).all()
 
 
+def test_a_loaded_model_keeps_its_int8_weights_until_they_change(tmp_path: Path) -> None:
+    small_model().save(tmp_path)
+    back = LinearModel.load(tmp_path)
+    qw = back.int8_weights()
+    assert qw is not None and qw.q.dtype == np.int8 and qw.q.flags.c_contiguous
+    assert np.array_equal(qw.q * qw.scale, back.weights[:-1])  # exactly the float weights
+    back.weights = back.weights.copy()  # another array: the int8 form no longer applies
+    assert back.int8_weights() is None
+    again = LinearModel.load(tmp_path)
+    again.drop_head("intent")
+    assert again.int8_weights() is None and again.quantised is None
+    assert small_model().int8_weights() is None  # trained in memory: float weights only
+
+
 def test_drop_and_replace_head_shift_columns() -> None:
     m = small_model()
     m.drop_head("sentiment")
