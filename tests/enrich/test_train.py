@@ -20,6 +20,7 @@ from retailpulse.enrich.train import (
     _collect,
     _fit_softmax,
     language_sentiment_head,
+    language_sentiment_heads,
     read_labelled,
     train_model,
 )
@@ -194,3 +195,14 @@ def test_heads_fitted_in_threads_equal_one_at_a_time(
     assert {n: h.temperature for n, h in both.heads.items()} == {
         n: h.temperature for n, h in one.heads.items()
     }
+
+
+def test_cross_validation_heads_in_threads_equal_one_at_a_time(tiny_data: Path) -> None:
+    texts, _ = read_labelled(tiny_data / "sentiment/en_tweeteval/valid.csv")
+    excluded = [frozenset(texts[k::3]) for k in range(3)]
+    heads = language_sentiment_heads(tiny_data, "en", excluded, bits=12)
+    for fold, (labels, coef, bias, emb) in zip(excluded, heads, strict=True):
+        one = language_sentiment_head(tiny_data, "en", bits=12, exclude=fold)
+        assert labels == one[0] and emb is None
+        np.testing.assert_array_equal(coef, one[1])
+        np.testing.assert_array_equal(bias, one[2])

@@ -27,7 +27,7 @@ from retailpulse.enrich.train import (
     EMOTION_VALID_MAP,
     SENTIMENT,
     VALID_SETS,
-    language_sentiment_head,
+    language_sentiment_heads,
     read_labelled,
 )
 
@@ -107,8 +107,9 @@ def cross_validated_sentiment(
     """Out-of-fold sentiment figures of a valid file the language head trains on.
 
     The file is cut into ``folds`` folds (fixed seed); for each, the language's sentiment head
-    is retrained without the fold's texts and put in a copy of ``model``, which then enriches
-    the fold through the full pipeline. Every prediction comes from a model that never saw it.
+    is retrained without the fold's texts (the folds' heads side by side, in threads) and put
+    in a copy of ``model``, which then enriches the fold through the full pipeline. Every
+    prediction comes from a model that never saw it.
     """
     root = Path(data_dir)
     lang = TRAINED_VALID[rel]
@@ -117,12 +118,16 @@ def cross_validated_sentiment(
     order = np.random.default_rng(0).permutation(len(texts))
     pred: list[str] = [""] * len(texts)
     probs = np.zeros((len(texts), 3))
-    for k in range(folds):
-        idx = order[k::folds]
+    held = [order[k::folds] for k in range(folds)]
+    heads = language_sentiment_heads(
+        root,
+        lang,
+        [frozenset(texts[i] for i in idx) for idx in held],
+        base.bits,
+        embedded=base.embedding is not None,
+    )
+    for idx, (names, coef, bias, emb) in zip(held, heads, strict=True):
         fold = [texts[i] for i in idx]
-        names, coef, bias, emb = language_sentiment_head(
-            root, lang, base.bits, exclude=frozenset(fold), embedded=base.embedding is not None
-        )
         m = copy.deepcopy(base)
         name = f"sentiment_{lang}"
         m.add_head(name, "softmax", names, coef, bias, embedding_coef=emb)

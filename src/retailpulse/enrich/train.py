@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -355,6 +356,32 @@ def _in_threads(fn: Callable[[int], object], items: Iterable[int]) -> None:
     with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
         for _ in pool.map(fn, items):
             pass
+
+
+def language_sentiment_heads(
+    data_dir: str | Path,
+    language: str,
+    excluded: Sequence[frozenset[str]],
+    bits: int = DEFAULT_BITS,
+    embedded: bool = False,
+) -> list[
+    tuple[
+        list[str], npt.NDArray[np.float32], npt.NDArray[np.float32], npt.NDArray[np.float32] | None
+    ]
+]:
+    """:func:`language_sentiment_head` once per set of ``excluded`` texts (cross-validation
+    folds), :data:`FIT_THREADS` at a time; the sentence embeddings are computed first, once."""
+    if embedded:
+        EMBEDDINGS.prepare(_language_dataset(Path(data_dir), language).texts)
+    heads: list[Any] = [None] * len(excluded)
+
+    def fit(i: int) -> None:
+        heads[i] = language_sentiment_head(
+            data_dir, language, bits, exclude=excluded[i], embedded=embedded
+        )
+
+    _in_threads(fit, range(len(excluded)))
+    return heads
 
 
 def _fold_of(texts: Sequence[str], folds: int) -> npt.NDArray[np.int64]:
