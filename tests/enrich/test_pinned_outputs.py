@@ -1,9 +1,11 @@
 """Pinned outputs of tricky messages: speed work on the pipeline must not change a single value.
 
-The expected labels were produced by the pipeline before the throughput work of issue #3 (main
-at the merge of the per-language sentiment heads: model fast-2026.11.2, rules version 3); the
-probabilities are those of fast-2026.11.3, the same weights with calibrating temperatures
-(every label unchanged).
+The expected rows are those of model fast-2026.11.4 (softmax heads fitted by L-BFGS; rules
+version 3). The labels were first pinned before the throughput work of issue #3 (model
+fast-2026.11.2) and held through it and through the calibration of fast-2026.11.3. The
+L-BFGS retraining changed the labels of two messages: the emotion of "not bad at all, but
+the price...", and the sentiment, emotion, intents and aspect polarities of "Tokopeda lebih
+murah dari Mega Store...", a competitor price comparison now read as negative.
 Labels, entities and flags must match exactly, probabilities to 1e-6. A change of the model or
 of the rules' meaning changes these rows on purpose: regenerate them then.
 """
@@ -37,22 +39,22 @@ TEXTS = [
 
 # fmt: off
 EXPECTED = [
-    ('en', 'Latn', 'negative', 0.8777797222137451, 0.05019787326455116, 0.07202238589525223, 'anger', 'complaint', 'delivery:negative', '', False),  # noqa: E501
-    ('id', 'Latn', 'negative', 0.8663017749786377, 6.070825293136295e-06, 0.13369211554527283, 'sadness', 'complaint', 'product_quality:negative;delivery:negative', '', False),  # noqa: E501
-    ('zh', 'Hant', 'positive', 0.42077741026878357, 7.897839168435894e-06, 0.5792146921157837, 'none', 'praise', 'price:positive;service:positive;store:positive', '', False),  # noqa: E501
-    ('zh', 'Hans', 'positive', 0.14537495374679565, 3.102059417869896e-05, 0.8545940518379211, 'none', 'praise', 'delivery:negative', '', False),  # noqa: E501
-    ('en', 'Latn', 'negative', 0.8546866774559021, 0.1289375275373459, 0.01637585461139679, 'sadness', 'complaint', 'price:negative', '', False),  # noqa: E501
-    ('unknown', None, 'positive', 0.19094514846801758, 0.045413676649332047, 0.7636411786079407, 'joy', '', '', '', False),  # noqa: E501
+    ('en', 'Latn', 'negative', 0.9432411789894104, 0.031177224591374397, 0.02558164671063423, 'anger', 'complaint', 'delivery:negative', '', False),  # noqa: E501
+    ('id', 'Latn', 'negative', 0.8633577823638916, 9.795605819817865e-07, 0.13664115965366364, 'sadness', 'complaint', 'product_quality:negative;delivery:negative', '', False),  # noqa: E501
+    ('zh', 'Hant', 'positive', 0.34372976422309875, 1.4146830835670698e-05, 0.6562560200691223, 'none', 'praise', 'price:positive;service:positive;store:positive', '', False),  # noqa: E501
+    ('zh', 'Hans', 'positive', 0.20056596398353577, 7.036302122287452e-05, 0.7993636727333069, 'none', 'praise', 'delivery:negative', '', False),  # noqa: E501
+    ('en', 'Latn', 'negative', 0.9118971824645996, 0.08089275658130646, 0.007210082840174437, 'joy', 'complaint', 'price:negative', '', False),  # noqa: E501
+    ('unknown', None, 'positive', 0.11713634431362152, 0.003894247580319643, 0.8789694309234619, 'joy', '', '', '', False),  # noqa: E501
     ('unknown', None, 'neutral', 0.0, 1.0, 0.0, 'none', '', '', '', False),
     ('unknown', None, 'neutral', 0.0, 1.0, 0.0, 'none', '', '', '', False),
-    ('id', 'Latn', 'neutral', 0.18386389315128326, 0.6585402488708496, 0.1575959026813507, 'none', 'complaint;request', 'delivery:negative', 'order:A12345', False),  # noqa: E501
-    ('en', 'Latn', 'neutral', 0.035586338490247726, 0.674193263053894, 0.29022035002708435, 'joy', '', '', '', True),  # noqa: E501
-    ('id', 'Latn', 'neutral', 0.28235626220703125, 0.5226422548294067, 0.19500143826007843, 'none', 'purchase_intent', 'price:positive;store:positive', 'competitor:Tokopedia;product:SKU-1;store:S1', False),  # noqa: E501
-    ('other', 'Latn', 'positive', 0.21829700469970703, 0.21253082156181335, 0.5691721439361572, 'surprise', 'praise', 'product_quality:positive', '', False),  # noqa: E501
-    ('id', 'Latn', 'negative', 0.8369994759559631, 0.033189211040735245, 0.1298113316297531, 'anger', 'complaint', 'price:negative', '', False),  # noqa: E501
-    ('other', None, 'negative', 0.4278702735900879, 0.26359033584594727, 0.30853942036628723, 'none', 'question', '', '', False),  # noqa: E501
-    ('id', 'Latn', 'negative', 0.8809348940849304, 0.0020318340975791216, 0.11703333258628845, 'sadness', 'complaint', 'service:negative', '', False),  # noqa: E501
-    ('en', 'Latn', 'neutral', 0.1828959733247757, 0.7414655089378357, 0.07563852518796921, 'sadness', 'question;purchase_intent', '', '', False),  # noqa: E501
+    ('id', 'Latn', 'neutral', 0.40434470772743225, 0.5292338728904724, 0.06642135977745056, 'none', 'complaint;request', 'delivery:negative', 'order:A12345', False),  # noqa: E501
+    ('en', 'Latn', 'neutral', 0.047293875366449356, 0.6805041432380676, 0.2722019851207733, 'joy', '', '', '', True),  # noqa: E501
+    ('id', 'Latn', 'negative', 0.46287500858306885, 0.3483465909957886, 0.18877846002578735, 'fear', 'complaint;purchase_intent', 'price:negative;store:negative', 'competitor:Tokopedia;product:SKU-1;store:S1', False),  # noqa: E501
+    ('other', 'Latn', 'positive', 0.3011520206928253, 0.10364804416894913, 0.5951999425888062, 'surprise', 'praise', 'product_quality:positive', '', False),  # noqa: E501
+    ('id', 'Latn', 'negative', 0.9067934155464172, 0.020285412669181824, 0.07292117923498154, 'anger', 'complaint', 'price:negative', '', False),  # noqa: E501
+    ('other', None, 'negative', 0.48391079902648926, 0.23361346125602722, 0.2824757397174835, 'none', 'question', '', '', False),  # noqa: E501
+    ('id', 'Latn', 'negative', 0.83889240026474, 0.00231556361541152, 0.15879201889038086, 'sadness', 'complaint', 'service:negative', '', False),  # noqa: E501
+    ('en', 'Latn', 'neutral', 0.18598401546478271, 0.7691519260406494, 0.04486409202218056, 'sadness', 'question;purchase_intent', '', '', False),  # noqa: E501
 ]
 # fmt: on
 
