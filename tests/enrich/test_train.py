@@ -4,6 +4,7 @@ import csv
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -206,3 +207,19 @@ def test_cross_validation_heads_in_threads_equal_one_at_a_time(tiny_data: Path) 
         assert labels == one[0] and emb is None
         np.testing.assert_array_equal(coef, one[1])
         np.testing.assert_array_equal(bias, one[2])
+
+
+def test_fits_stopped_by_the_iteration_limit_do_not_warn(
+    tiny_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a fixed number of iterations is the plan: no "failed to converge" for the user, also when
+    # the fits run in threads (warning filters are process-wide)
+    monkeypatch.setattr(train, "SOFTMAX_ITERATIONS", 2)
+    texts, _ = read_labelled(tiny_data / "sentiment/en_tweeteval/valid.csv")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        language_sentiment_heads(
+            tiny_data, "en", [frozenset(texts[k::4]) for k in range(4)], bits=12
+        )
+        language_sentiment_head(tiny_data, "id", bits=12)
+    assert not [w for w in caught if "converge" in str(w.message)]

@@ -353,7 +353,12 @@ def _in_threads(fn: Callable[[int], object], items: Iterable[int]) -> None:
     """``fn`` on every item, :data:`FIT_THREADS` at a time (an L-BFGS fit is single-threaded
     and spends its time in SciPy's sparse products and scikit-learn's loss, which release the
     GIL); the first error is raised."""
-    with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
+    from sklearn.exceptions import ConvergenceWarning
+
+    # warning filters are process-wide: a fit's own catch_warnings, left in one thread, would
+    # restore them under the other thread's feet, so the filter is held here for all of them
+    with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
+        warnings.simplefilter("ignore", ConvergenceWarning)
         for _ in pool.map(fn, items):
             pass
 
