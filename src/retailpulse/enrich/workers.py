@@ -38,7 +38,11 @@ from retailpulse.errors import InputError, WorkerLost
 #: Inputs with fewer messages than this are enriched in the calling process. Measured with
 #: ``retailpulse enrich-file`` (2 cores, 2026-11-23): 100,000 messages took 9.0-9.3 s with two
 #: workers against 7.4-8.1 s in one process (starting the workers costs 2-3 s); 400,000 took
-#: 18.7 s against 20.5 s. The two lines cross near 240,000.
+#: 18.7 s against 20.5 s. The two lines cross near 240,000. Again with the compiled scoring
+#: kernel (``benchmarks/pool_threshold.py``, two runs of two repeats): 100,000 6.4-7.4 s with
+#: workers against 5.3-7.2 s; 250,000 9.4-10.2 against 9.7-9.8; 400,000 13.3-15.8 against
+#: 12.8-18.0; 600,000 18.2-21.6 against 20.7-24.2; 1,000,000 29.5-36.6 against 31.5-41.5: the
+#: crossing is still between 250,000 and 400,000.
 POOL_MIN_ROWS = 250_000
 
 
