@@ -220,10 +220,21 @@ def fast_speed(data_dir: Path) -> dict[str, Any]:
     return {"msgs_per_s": speed, "load_avg": load_avg(), "peak_mb": peak_mb()}
 
 
+def concat(
+    f_tr: Any, f_va: list[Any], z_tr: Any, z_va: list[Any], weight: float
+) -> tuple[Any, list[Any]]:
+    """The fast features (train, each valid file) with the standardised embedding appended at
+    ``weight``."""
+    import scipy.sparse as sp
+
+    return sp.hstack([f_tr, sp.csr_matrix(weight * z_tr)]).tocsr(), [
+        sp.hstack([f, sp.csr_matrix(weight * z)]).tocsr() for f, z in zip(f_va, z_va, strict=True)
+    ]
+
+
 def quality(
     data_dir: Path, names: list[str], slow_rows: int, languages: set[str], grid: bool = False
 ) -> None:
-    import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score
 
@@ -298,20 +309,18 @@ def quality(
         mu, sd = e_tr.mean(0), e_tr.std(0) + 1e-6
         z_tr, z_va = (e_tr - mu) / sd, [(e - mu) / sd for e in e_va]
         score(f"{name} embedding alone", z_tr, z_va, tr_y, va, 1.0)
-        comb_tr = sp.hstack([f_tr, sp.csr_matrix(0.1 * z_tr)]).tocsr()
-        comb_va = [
-            sp.hstack([f, sp.csr_matrix(0.1 * z)]).tocsr() for f, z in zip(f_va, z_va, strict=True)
-        ]
-        score(f"fast features + 0.1 x {name} embedding", comb_tr, comb_va, tr_y, va, 10.0)
+        score(
+            f"fast features + 0.1 x {name} embedding",
+            *concat(f_tr, f_va, z_tr, z_va, 0.1),
+            tr_y,
+            va,
+            10.0,
+        )
         if grid:  # chosen on the valid files: an upper bound of what the embedding can add
             for c in GRID_C:
                 score(f"fast features alone, C={c}", f_tr, f_va, tr_y, va, c)
             for weight in GRID_WEIGHTS:
-                w_tr = sp.hstack([f_tr, sp.csr_matrix(weight * z_tr)]).tocsr()
-                w_va = [
-                    sp.hstack([f, sp.csr_matrix(weight * z)]).tocsr()
-                    for f, z in zip(f_va, z_va, strict=True)
-                ]
+                w_tr, w_va = concat(f_tr, f_va, z_tr, z_va, weight)
                 for c in GRID_C:
                     score(f"fast + {weight} x {name}, C={c}", w_tr, w_va, tr_y, va, c)
 
