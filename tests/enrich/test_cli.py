@@ -3,8 +3,10 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
+import pytest
 from click.testing import CliRunner
 
 from retailpulse.cli import main
@@ -179,6 +181,32 @@ def test_enrich_file_with_the_accurate_tier(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["sentiment"] for r in rows] == ["positive", "negative"]
+
+
+def test_enrich_file_embeds_every_message_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from retailpulse.enrich import pipeline
+
+    src = tmp_path / "in.csv"
+    src.write_text('text\nI love this dress\n""\nhttps://shop.example/p/1\n', encoding="utf-8")
+    counts: list[int] = []
+    real = pipeline.embed  # type: ignore[attr-defined]
+
+    def spy(texts: list[str | None]) -> Any:
+        counts.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(pipeline, "embed", spy)
+    args = ["enrich-file", str(src), "-o", str(tmp_path / "o.csv"), "--tier", "accurate"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    # the gate never embeds a message with nothing to judge
+    assert sum(counts) <= 1
+    counts.clear()
+    res = CliRunner().invoke(main, [*args, "--embed-all"])
+    assert res.exit_code == 0, res.output
+    assert counts == [3]
+    assert len(list(csv.DictReader((tmp_path / "o.csv").open(encoding="utf-8")))) == 3
 
 
 def test_a_model_folder_of_the_other_tier_is_a_clear_error(tmp_path: Path) -> None:

@@ -113,6 +113,12 @@ def read_input(path: Path) -> pl.DataFrame:
     multiple=True,
     help="A competitor name to recognise (repeatable).",
 )
+@click.option(
+    "--embed-all",
+    is_flag=True,
+    help="accurate tier: embed every message (slower), not only those its n-gram heads are "
+    "unsure of.",
+)
 @_WORKERS
 def enrich_file(
     input_path: Path,
@@ -123,6 +129,7 @@ def enrich_file(
     model_dir: Path | None,
     batch_size: int,
     competitors: tuple[str, ...],
+    embed_all: bool,
     workers: int | None,
 ) -> None:
     """Enrich the messages of a CSV, JSON Lines or Parquet file into a CSV file."""
@@ -160,7 +167,8 @@ def enrich_file(
                 bar.update(job, description=f"Enriching ({n_workers} workers)")
                 enriched: Iterator[pa.RecordBatch] = pool.enrich_batches(batches)
             else:
-                enriched = (enrich_batch(b, **options) for b in batches)
+                # (the accurate tier, the only one embed_all changes, never runs in a pool)
+                enriched = (enrich_batch(b, **options, embed_all=embed_all) for b in batches)
             fh = stack.enter_context(output.open("w", encoding="utf-8", newline=""))
             for i, out in enumerate(enriched):
                 df = pl.from_arrow(out)
@@ -265,7 +273,7 @@ def train(
     }
     try:
         with _progress(disable=as_json) as bar:
-            job = bar.add_task("Training", total=11 if tier == "fast" else 12)
+            job = bar.add_task("Training", total=11 if tier == "fast" else 13)
             embedding_job = None
 
             def step(name: str) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from retailpulse.enrich.calibration import expected_calibration_error
+from retailpulse.enrich.gate import NGRAM_PREFIX, gate_of
 from retailpulse.enrich.lexicon import ASPECTS, INTENTS
 from retailpulse.enrich.model import LinearModel
 from retailpulse.enrich.pipeline import enrich_texts, load_model
@@ -126,14 +127,27 @@ def cross_validated_sentiment(
         base.bits,
         embedded=base.embedding is not None,
     )
-    for idx, (names, coef, bias, emb) in zip(held, heads, strict=True):
+    name = f"sentiment_{lang}"
+    # a gated accurate model answers confident messages with the head's n-gram twin: it is
+    # refitted per fold too
+    twins = (
+        language_sentiment_heads(
+            root, lang, [frozenset(texts[i] for i in idx) for idx in held], base.bits
+        )
+        if gate_of(base) is not None
+        else [None] * len(held)
+    )
+    for idx, (names, coef, bias, emb), twin in zip(held, heads, twins, strict=True):
         fold = [texts[i] for i in idx]
         m = copy.deepcopy(base)
-        name = f"sentiment_{lang}"
         m.add_head(name, "softmax", names, coef, bias, embedding_coef=emb)
         # the fold's head keeps the full head's temperature (one number, fitted on
         # out-of-fold scores of all the head's rows: mildly optimistic for the ECE)
         m.heads[name].temperature = base.heads[name].temperature
+        if twin is not None:
+            t_names, t_coef, t_bias, _ = twin
+            m.add_head(NGRAM_PREFIX + name, "softmax", t_names, t_coef, t_bias)
+            m.heads[NGRAM_PREFIX + name].temperature = base.heads[NGRAM_PREFIX + name].temperature
         out = enrich_texts(fold, model=m, tasks=["language", "sentiment"])
         for i, p in zip(idx, out["sentiment"].to_list(), strict=True):
             pred[i] = p

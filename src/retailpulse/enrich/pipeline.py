@@ -19,6 +19,7 @@ import pyarrow as pa
 from retailpulse.enrich.cues import CUE_LABELS, clause_cues
 from retailpulse.enrich.embedding import embed
 from retailpulse.enrich.entities import Catalog
+from retailpulse.enrich.gate import gate_of, ngram_view, uncertain
 from retailpulse.enrich.language import detect, script_counts
 from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, SURPRISE_CUES, cue_pattern
 from retailpulse.enrich.model import LinearModel, sigmoid, softmax
@@ -89,6 +90,13 @@ def check_tier(tier: str) -> str:
             field="tier",
         )
     return tier
+
+
+def nothing_to_judge(normalised: pl.Series) -> npt.NDArray[np.bool_]:
+    """Normalised messages with no text, or only links and mentions."""
+    content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "")
+    out: npt.NDArray[np.bool_] = (content.str.strip_chars().str.len_bytes() == 0).to_numpy()
+    return out
 
 
 def _has_opinion(normalised: pl.Series) -> npt.NDArray[np.bool_]:
@@ -323,11 +331,17 @@ def _opinions(
     empty: npt.NDArray[np.bool_],
     clause_cue: npt.NDArray[np.bool_],
     message_cue: npt.NDArray[np.bool_],
+    p_sentiment: npt.NDArray[np.float32] | None = None,
 ) -> None:
-    """Sentiment, emotion, aspects and intents of the wanted tasks, added to ``cols``."""
-    labels, p = _sentiment(m, s, language, normalised, empty, message_cue)
+    """Sentiment, emotion, aspects and intents of the wanted tasks, added to ``cols``
+    (``p_sentiment``: the sentiment probabilities when the caller has them already)."""
+    if p_sentiment is None:
+        p = _sentiment(m, s, language, normalised, empty, message_cue)[1]
+    else:
+        p = p_sentiment
     sentiment = p.argmax(axis=1)
     if "sentiment" in want:
+        labels = np.array(m.head("sentiment").labels, dtype=object)[sentiment].tolist()
         cols["sentiment"] = pl.Series(labels, dtype=pl.String)
         cols["p_negative"] = pl.Series(p[:, 0].astype(np.float64))
         cols["p_neutral"] = pl.Series(p[:, 1].astype(np.float64))
@@ -340,6 +354,42 @@ def _opinions(
             cols["aspects"] = _blank(aspects, empty)
         if "intents" in want:
             cols["intents"] = _blank(_intents(m, s, message_cue, sentiment, aspects), empty)
+
+
+def _gated(
+    m: LinearModel,
+    gate: dict[str, float],
+    s: Scores,
+    raw: pl.Series,
+    want: set[str],
+    language: list[str],
+    normalised: pl.Series,
+    empty: npt.NDArray[np.bool_],
+    message_cue: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.float32]:
+    """The accurate tier's sentiment probabilities with the encoder run only on the messages
+    the n-gram heads are unsure of (:mod:`retailpulse.enrich.gate`); the others keep the
+    n-gram answer, their emotion scores too (written into ``s``)."""
+    view = ngram_view(m)
+    p_ngram = _sentiment(view, s, language, normalised, empty, message_cue)[1]
+    p_emotion = None
+    if "emotion" in want:
+        e = view.head("emotion")
+        p_emotion = softmax(s.message[:, e.start : e.stop])
+    unsure = uncertain(gate, p_ngram, p_emotion, empty)
+    rows = np.flatnonzero(unsure)
+    if not len(rows):
+        p_embedded = p_ngram
+    else:
+        assert m.embedding is not None
+        # the twins' embedding weights are zero: only the heads that read it move
+        s.message[rows] += embed(raw.gather(rows).to_list()) @ m.embedding.weights
+        p_embedded = _sentiment(m, s, language, normalised, empty, message_cue)[1]
+    keep = ~unsure
+    e, twin = m.head("emotion"), view.head("emotion")
+    s.message[keep, e.start : e.stop] = s.message[keep, twin.start : twin.stop]
+    out: npt.NDArray[np.float32] = np.where(keep[:, None], p_ngram, p_embedded)
+    return out
 
 
 def _blank(values: list[str], empty: npt.NDArray[np.bool_]) -> pl.Series:
@@ -355,8 +405,12 @@ def enrich_texts(
     catalog: Catalog | None = None,
     model: LinearModel | None = None,
     model_dir: str | Path | None = None,
+    embed_all: bool = False,
 ) -> pl.DataFrame:
-    """The enrichment columns (:data:`ENRICHMENT_COLUMNS`) for raw message texts."""
+    """The enrichment columns (:data:`ENRICHMENT_COLUMNS`) for raw message texts.
+
+    The accurate tier embeds only the messages its n-gram heads are unsure of
+    (:mod:`retailpulse.enrich.gate`); ``embed_all`` embeds every message."""
     check_tier(tier)
     wanted = check_tasks(tasks)
     raw = texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts), pl.String)
@@ -382,8 +436,12 @@ def enrich_texts(
         scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
         # the accurate tier's sentence embeddings (the encoder runs its own BLAS threads)
         # (sentiment also decides intents and aspect polarity, so any of those tasks needs it)
+        # (a gated model embeds later, once the n-gram heads have said which messages need it)
+        gate = None if embed_all else gate_of(m)
         embedded = (
-            pool.submit(embed, raw.to_list()) if m.embedding is not None and need_cues else None
+            pool.submit(embed, raw.to_list())
+            if m.embedding is not None and need_cues and gate is None
+            else None
         )
         # in the order they are needed: language first, cues next, entities and spam at the end
         scripts = pool.submit(script_counts, raw) if need_language else None
@@ -391,9 +449,7 @@ def enrich_texts(
         cues = pool.submit(clause_cues, cl["clause"], rows, n) if need_cues else None
         entities = pool.submit(matcher.match, normalised, raw) if matcher is not None else None
         spam = pool.submit(spam_flags, raw, normalised) if "spam" in want else None
-        # nothing to judge: no text, or only links and mentions
-        content = normalised.str.replace_all(r"(?-u:\b)(?:xurl|xmention)(?-u:\b)", "")
-        empty = (content.str.strip_chars().str.len_bytes() == 0).to_numpy()
+        empty = nothing_to_judge(normalised)
         s = scores.result() if scores is not None else None
         if s is not None and embedded is not None and m.embedding is not None:
             s.message += embedded.result() @ m.embedding.weights
@@ -407,7 +463,14 @@ def enrich_texts(
                 cols["script"] = pl.Series(script, dtype=pl.String)
         if s is not None and cues is not None:
             clause_cue, message_cue = cues.result()
-            _opinions(cols, want, m, s, language, normalised, empty, clause_cue, message_cue)
+            p_sentiment = None
+            if gate is not None:
+                p_sentiment = _gated(
+                    m, gate, s, raw, want, language, normalised, empty, message_cue
+                )
+            _opinions(
+                cols, want, m, s, language, normalised, empty, clause_cue, message_cue, p_sentiment
+            )
         if entities is not None:
             cols["entities"] = pl.Series(entities.result(), dtype=pl.String)
         if spam is not None:
@@ -448,11 +511,15 @@ def enrich_batch(
     tasks: Sequence[str] | None = None,
     catalog: Catalog | None = None,
     model_dir: str | Path | None = None,
+    embed_all: bool = False,
 ) -> pa.RecordBatch:
     """``batch`` with the enrichment columns added (an input column of the same name, such as a
-    declared ``language``, is replaced by the detected one)."""
+    declared ``language``, is replaced by the detected one); ``embed_all`` as in
+    :func:`enrich_texts`."""
     texts = _text_array(batch, text_column)
-    enriched = enrich_texts(texts, tier=tier, tasks=tasks, catalog=catalog, model_dir=model_dir)
+    enriched = enrich_texts(
+        texts, tier=tier, tasks=tasks, catalog=catalog, model_dir=model_dir, embed_all=embed_all
+    )
     arrays = [batch.column(i) for i in range(batch.num_columns)]
     names = list(batch.schema.names)
     for name in ENRICHMENT_COLUMNS:

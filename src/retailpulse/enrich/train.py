@@ -31,6 +31,7 @@ from retailpulse.enrich.calibration import fit_temperature
 from retailpulse.enrich.cues import cue_matrix
 from retailpulse.enrich.embedding import DIM, ENCODER, embed
 from retailpulse.enrich.features import DEFAULT_BITS
+from retailpulse.enrich.gate import DEFAULT_GATE, NGRAM_PREFIX
 from retailpulse.enrich.lexicon import ASPECT_CUES, ASPECTS, INTENT_CUES, INTENTS
 from retailpulse.enrich.model import LinearModel, empty_model
 from retailpulse.enrich.scoring import clause_matrix, message_matrix
@@ -91,6 +92,8 @@ LANGUAGE_SENTIMENT_SETS: dict[str, tuple[tuple[str, dict[str, str] | None, float
 LANGUAGE_SENTIMENT_ALPHA = {"en": 4e-5, "id": 5e-6, "zh": 2e-6}
 #: The shared sentiment head's.
 SHARED_SENTIMENT_ALPHA = 2e-6
+#: L2 penalty of the emotion head.
+EMOTION_ALPHA = 5e-6
 EMOTION_SETS: tuple[tuple[str, dict[str, str] | None], ...] = (
     ("emotion/en_tweeteval/train.csv", {"optimism": "joy"}),
     ("emotion/id_emot/train.csv", {"happy": "joy"}),
@@ -432,20 +435,23 @@ def sentiment_temperatures(
     embedded: bool = False,
     own: Sequence[str | Path] = (),
     progress: Callable[[str], None] | None = None,
+    shared: bool = True,
 ) -> dict[str, float]:
-    """The calibrating temperature of the shared sentiment head and of each language head,
-    from the same training rows (and ``own`` files) as :func:`train_model` uses."""
+    """The calibrating temperature of the shared sentiment head (unless not ``shared``) and of
+    each language head, from the same training rows (and ``own`` files) as
+    :func:`train_model` uses."""
     root = Path(data_dir)
     say = progress or (lambda _msg: None)
     out: dict[str, float] = {}
-    say("calibration (sentiment)")
-    ds = _collect(root, SENTIMENT_SETS, SENTIMENT)
-    for path in own:
-        texts, labels = read_labelled(path)
-        ds.add(texts, labels, OWN_WEIGHT)
-    out["sentiment"] = _temperature(
-        ds.texts, ds.labels, SENTIMENT, ds.weights, SHARED_SENTIMENT_ALPHA, bits, False
-    )
+    if shared:
+        say("calibration (sentiment)")
+        ds = _collect(root, SENTIMENT_SETS, SENTIMENT)
+        for path in own:
+            texts, labels = read_labelled(path)
+            ds.add(texts, labels, OWN_WEIGHT)
+        out["sentiment"] = _temperature(
+            ds.texts, ds.labels, SENTIMENT, ds.weights, SHARED_SENTIMENT_ALPHA, bits, False
+        )
     for code in LANGUAGE_SENTIMENT_SETS:
         say(f"calibration (sentiment {code})")
         ds = _language_dataset(root, code, own)
@@ -493,6 +499,35 @@ def _multi(labels: Sequence[str], names: Sequence[str]) -> npt.NDArray[np.bool_]
             if name in names:
                 y[i, names.index(name)] = True
     return y
+
+
+def _add_ngram_twins(
+    model: LinearModel,
+    root: Path,
+    emo: Dataset,
+    own: Sequence[str | Path],
+    say: Callable[[str], None],
+) -> None:
+    """The heads of an accurate model's gate (:mod:`retailpulse.enrich.gate`): beside each head
+    that reads the sentence embedding, the same head on the n-gram features alone (what the
+    fast tier trains, temperature included)."""
+    say("n-gram twins of the embedding heads")
+    codes = list(LANGUAGE_SENTIMENT_SETS)
+    heads: dict[str, tuple[list[str], np.ndarray, np.ndarray, np.ndarray | None]] = {}
+
+    def fit(i: int) -> None:
+        heads[codes[i]] = language_sentiment_head(root, codes[i], model.bits, own=own)
+
+    _in_threads(fit, range(len(codes)))
+    temperatures = sentiment_temperatures(root, model.bits, own=own, shared=False)
+    for code in codes:
+        labels, coef, bias, _ = heads[code]
+        name = f"{NGRAM_PREFIX}sentiment_{code}"
+        model.add_head(name, "softmax", labels, coef, bias)
+        model.heads[name].temperature = temperatures[f"sentiment_{code}"]
+    x = message_matrix(emo.texts, model.bits)
+    coef, bias = _fit_softmax(x, emo.labels, EMOTIONS, emo.weights, EMOTION_ALPHA)
+    model.add_head(f"{NGRAM_PREFIX}emotion", "softmax", list(EMOTIONS), coef, bias)
 
 
 def train_model(
@@ -577,7 +612,7 @@ def train_model(
 
     say("emotion")
     x = _features(emo.texts, bits, embedded)
-    coef, bias = _fit_softmax(x, emo.labels, EMOTIONS, emo.weights, 5e-6)
+    coef, bias = _fit_softmax(x, emo.labels, EMOTIONS, emo.weights, EMOTION_ALPHA)
     ngram, emb = _split(coef, bits, embedded)
     model.add_head("emotion", "softmax", list(EMOTIONS), ngram, bias, embedding_coef=emb)
 
@@ -626,6 +661,8 @@ def train_model(
     )
     for name, temperature in temperatures.items():
         model.heads[name].temperature = temperature
+    if embedded:
+        _add_ngram_twins(model, root, emo, own.get("sentiment", ()), say)
 
     model.meta = {
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -642,4 +679,6 @@ def train_model(
         },
         "own_files": trained_on,
     }
+    if embedded:
+        model.meta["gate"] = dict(DEFAULT_GATE)
     return model
