@@ -99,12 +99,8 @@ def collect(data: Path) -> dict[str, Answers]:
     from retailpulse.enrich.gate import NGRAM_PREFIX
     from retailpulse.enrich.pipeline import load_model, nothing_to_judge
     from retailpulse.enrich.text import clause_lists
-    from retailpulse.enrich.train import (
-        EMOTION_VALID_MAP,
-        VALID_SETS,
-        language_sentiment_heads,
-        read_labelled,
-    )
+    from retailpulse.enrich.train import language_sentiment_heads
+    from retailpulse.enrich.training_data import EMOTION_VALID_MAP, VALID_SETS, read_labelled
 
     model = load_model(None, "accurate")
     encoder = _encoder(2)
@@ -179,7 +175,7 @@ def figures(
 def speeds(data: Path, n: int, repeats: int) -> None:
     from retailpulse.enrich.entities import Catalog
     from retailpulse.enrich.pipeline import enrich_texts
-    from retailpulse.enrich.train import read_labelled
+    from retailpulse.enrich.training_data import read_labelled
     from retailpulse.settings import load_settings
 
     catalog = Catalog.from_frames(competitors=load_settings().competitors)

@@ -34,7 +34,7 @@ def main() -> None:
     from retailpulse.enrich.cues import _MARKS, _NEGATED, _NEGATED_COMPLAINT, cue_matrix
     from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, cue_pattern
     from retailpulse.enrich.text import clause_lists, explode_clauses
-    from retailpulse.enrich.train import read_labelled
+    from retailpulse.enrich.training_data import read_labelled
 
     def one_regex_per_label(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> np.ndarray:
         bare = texts.str.replace_all(_MARKS, "$1")

@@ -102,7 +102,7 @@ def spread(values: list[float], digits: int = 0) -> str:
 
 def mixed_texts(data: Path, n: int) -> list[str]:
     """``n`` messages: the English, Indonesian and Chinese sentiment valid texts, repeated."""
-    from retailpulse.enrich.train import read_labelled
+    from retailpulse.enrich.training_data import read_labelled
 
     mix = [
         t
@@ -288,7 +288,7 @@ def main() -> None:
 
     from retailpulse.enrich.evaluate import evaluate, evaluate_gold, macro_f1
     from retailpulse.enrich.pipeline import enrich_texts
-    from retailpulse.enrich.train import read_labelled
+    from retailpulse.enrich.training_data import read_labelled
 
     data = Path(args.data_dir)
     report: dict[str, object] = {}

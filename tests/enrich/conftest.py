@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retailpulse.enrich.train import EMOTION_SETS, LANGUAGE_SETS, SENTIMENT_SETS
+from retailpulse.enrich.training_data import EMOTION_SETS, LANGUAGE_SETS, SENTIMENT_SETS
 
 EN_POS = ["I love this dress, great quality", "amazing service, thank you", "perfect fit and cheap"]
 EN_NEG = [

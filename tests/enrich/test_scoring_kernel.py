@@ -20,7 +20,7 @@ from retailpulse.enrich.features import feature_blocks
 from retailpulse.enrich.model import LinearModel
 from retailpulse.enrich.pipeline import enrich_texts, load_model
 from retailpulse.enrich.text import clauses
-from retailpulse.enrich.train import read_labelled
+from retailpulse.enrich.training_data import read_labelled
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 LABELLED_DIR = Path(__file__).resolve().parent / "data"

@@ -16,14 +16,16 @@ from retailpulse.enrich.evaluate import evaluate, macro_f1, multilabel_macro_f1
 from retailpulse.enrich.model import LinearModel
 from retailpulse.enrich.pipeline import enrich_texts
 from retailpulse.enrich.train import (
-    LANGUAGE_SENTIMENT_SETS,
-    SENTIMENT,
-    _collect,
     _fit_softmax,
     language_sentiment_head,
     language_sentiment_heads,
-    read_labelled,
     train_model,
+)
+from retailpulse.enrich.training_data import (
+    LANGUAGE_SENTIMENT_SETS,
+    SENTIMENT,
+    collect,
+    read_labelled,
 )
 from retailpulse.errors import InputError, MissingColumnError
 
@@ -105,9 +107,9 @@ def test_macro_f1_oracles() -> None:
 def test_cross_validation_folds_leave_their_texts_out(tiny_data: Path) -> None:
     texts, _ = read_labelled(tiny_data / "sentiment/en_tweeteval/valid.csv")
     sets = LANGUAGE_SENTIMENT_SETS["en"]
-    full = _collect(tiny_data, sets, SENTIMENT)
+    full = collect(tiny_data, sets, SENTIMENT)
     fold = frozenset(texts[:3])
-    held = _collect(tiny_data, sets, SENTIMENT, exclude=fold)
+    held = collect(tiny_data, sets, SENTIMENT, exclude=fold)
     assert not fold & set(held.texts)
     # the valid texts also occur in the tiny clothing file: every copy is left out
     assert len(full.texts) - len(held.texts) == sum(t in fold for t in full.texts)
@@ -128,8 +130,9 @@ def test_training_rows_do_not_depend_on_the_string_hash_seed(tiny_data: Path) ->
     # SGD sees the rows in this order; Python's string hashing changes per process, so an
     # order taken from a set would change the trained model from run to run
     code = (
-        "import sys; from pathlib import Path; from retailpulse.enrich.train import _collect, "
-        "SENTIMENT, SENTIMENT_SETS; ds = _collect(Path(sys.argv[1]), SENTIMENT_SETS, SENTIMENT); "
+        "import sys; from pathlib import Path; "
+        "from retailpulse.enrich.training_data import collect, SENTIMENT, SENTIMENT_SETS; "
+        "ds = collect(Path(sys.argv[1]), SENTIMENT_SETS, SENTIMENT); "
         "print(hashlib.md5(repr((ds.texts, ds.labels, ds.weights)).encode()).hexdigest())"
     )
     seen = set()

@@ -331,7 +331,7 @@ def categories_add(name: str, examples: Path, model_dir: Path) -> None:
     """Add (or replace) the category NAME, learnt from example messages."""
     from retailpulse.enrich.categories import add_category
     from retailpulse.enrich.model import MODEL_JSON, LinearModel
-    from retailpulse.enrich.train import read_labelled
+    from retailpulse.enrich.training_data import read_labelled
 
     try:
         if examples.suffix.lower() == ".csv":

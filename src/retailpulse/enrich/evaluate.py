@@ -24,11 +24,11 @@ from retailpulse.enrich.gate import NGRAM_PREFIX, gate_of
 from retailpulse.enrich.lexicon import ASPECTS, INTENTS
 from retailpulse.enrich.model import LinearModel
 from retailpulse.enrich.pipeline import enrich_texts, load_model
-from retailpulse.enrich.train import (
+from retailpulse.enrich.train import language_sentiment_heads
+from retailpulse.enrich.training_data import (
     EMOTION_VALID_MAP,
     SENTIMENT,
     VALID_SETS,
-    language_sentiment_heads,
     read_labelled,
 )
 

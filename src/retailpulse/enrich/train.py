@@ -1,7 +1,7 @@
 """Training every head of a tier from labelled CSV files (``text,label``).
 
-The project's defaults are the *train* files of the shared data (see :data:`SENTIMENT_SETS`,
-:data:`EMOTION_SETS`, :data:`LANGUAGE_SETS`); intents and aspects are learnt from silver labels
+The project's defaults are the *train* files of the shared data (the sets of
+:mod:`retailpulse.enrich.training_data`); intents and aspects are learnt from silver labels
 (the cue words of :mod:`retailpulse.enrich.lexicon` found in the same texts). A retailer's own
 labelled messages are added with a higher weight. Validation files are never trained on.
 
@@ -12,13 +12,11 @@ the n-gram features with the weight :data:`EMBEDDING_SCALE`.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,55 +34,22 @@ from retailpulse.enrich.lexicon import ASPECT_CUES, ASPECTS, INTENT_CUES, INTENT
 from retailpulse.enrich.model import LinearModel, empty_model
 from retailpulse.enrich.scoring import clause_matrix, message_matrix
 from retailpulse.enrich.text import normalise
-from retailpulse.errors import FileFormatError, InputError, MissingColumnError
-
-SENTIMENT = ("negative", "neutral", "positive")
-EMOTIONS = ("anger", "fear", "joy", "love", "sadness", "none")
-
-_NEG, _POS = "negative", "positive"
-#: (path under the shared data folder, label mapping or None to keep the label).
-SENTIMENT_SETS: tuple[tuple[str, dict[str, str] | None], ...] = (
-    ("reviews/en_clothing/train.csv", None),
-    (
-        "emotion/en_tweeteval/train.csv",
-        {"anger": _NEG, "sadness": _NEG, "joy": _POS, "optimism": _POS},
-    ),
-    ("sentiment/id_smsa/train.csv", None),
-    ("reviews/id_prdect/train.csv", None),
-    (
-        "emotion/id_emot/train.csv",
-        {"anger": _NEG, "fear": _NEG, "sadness": _NEG, "happy": _POS, "love": _POS},
-    ),
-    ("sentiment/zh_chnsenticorp/train.csv", None),
+from retailpulse.enrich.training_data import (
+    EMOTION_SETS,
+    EMOTION_VALID_MAP,
+    EMOTIONS,
+    LANGUAGE_SENTIMENT_SETS,
+    LANGUAGE_SETS,
+    OWN_WEIGHT,
+    SENTIMENT,
+    SENTIMENT_SETS,
+    Dataset,
+    collect,
+    language_dataset,
+    read_labelled,
 )
-#: Per-language sentiment heads: language → (path, label mapping, source weight). The shared
-#: head above covers every language (and clauses); a language head replaces it for messages
-#: detected as that language. A head whose data has no neutral class (Chinese) is a polarity
-#: head: it splits the shared head's non-neutral probability between negative and positive.
-#: The English tweet *valid* file is the only English tweet data with a neutral class, so the
-#: English head trains on it too (weighted); its figure is cross-validated, never in-sample
-#: (:func:`retailpulse.enrich.evaluate.cross_validated_sentiment`).
-LANGUAGE_SENTIMENT_SETS: dict[str, tuple[tuple[str, dict[str, str] | None, float], ...]] = {
-    "en": (
-        ("reviews/en_clothing/train.csv", None, 1.0),
-        (
-            "emotion/en_tweeteval/train.csv",
-            {"anger": _NEG, "sadness": _NEG, "joy": _POS, "optimism": _POS},
-            1.0,
-        ),
-        ("sentiment/en_tweeteval/valid.csv", None, 10.0),
-    ),
-    "id": (
-        ("sentiment/id_smsa/train.csv", None, 1.0),
-        ("reviews/id_prdect/train.csv", None, 1.0),
-        (
-            "emotion/id_emot/train.csv",
-            {"anger": _NEG, "fear": _NEG, "sadness": _NEG, "happy": _POS, "love": _POS},
-            1.0,
-        ),
-    ),
-    "zh": (("sentiment/zh_chnsenticorp/train.csv", None, 1.0),),
-}
+from retailpulse.errors import InputError
+
 #: Regularisation (``alpha``: the L2 penalty per row, as in SGD) of each language head, chosen
 #: by cross-validation: the Indonesian one by 3-fold CV of the L-BFGS fit on the train files
 #: (alpha 5e-7 → 5e-6: 0.8215 → 0.8232), the English one by the tweets' 5-fold CV of the fast
@@ -94,27 +59,6 @@ LANGUAGE_SENTIMENT_ALPHA = {"en": 4e-5, "id": 5e-6, "zh": 2e-6}
 SHARED_SENTIMENT_ALPHA = 2e-6
 #: L2 penalty of the emotion head.
 EMOTION_ALPHA = 5e-6
-EMOTION_SETS: tuple[tuple[str, dict[str, str] | None], ...] = (
-    ("emotion/en_tweeteval/train.csv", {"optimism": "joy"}),
-    ("emotion/id_emot/train.csv", {"happy": "joy"}),
-    ("sentiment/id_smsa/train.csv", {"neutral": "none", "negative": "", "positive": ""}),
-)
-LANGUAGE_SETS: tuple[tuple[str, str], ...] = (
-    ("reviews/en_clothing/train.csv", "en"),
-    ("emotion/en_tweeteval/train.csv", "en"),
-    ("sentiment/id_smsa/train.csv", "id"),
-    ("reviews/id_prdect/train.csv", "id"),
-    ("emotion/id_emot/train.csv", "id"),
-)
-#: Validation files (never trained on): (task, language, path).
-VALID_SETS: tuple[tuple[str, str, str], ...] = (
-    ("sentiment", "en", "sentiment/en_tweeteval/valid.csv"),
-    ("sentiment", "id", "sentiment/id_smsa/valid.csv"),
-    ("sentiment", "zh", "sentiment/zh_chnsenticorp/valid.csv"),
-    ("emotion", "en", "emotion/en_tweeteval/valid.csv"),
-    ("emotion", "id", "emotion/id_emot/valid.csv"),
-)
-EMOTION_VALID_MAP = {"optimism": "joy", "happy": "joy"}
 #: Weight of the sentence embedding (L2 norm 1) beside the n-gram features (L2 norm about 1) in
 #: the accurate tier's heads; chosen by 3-fold cross-validation on the train files (SmSA +
 #: PRDECT-ID + EmoT sentiment 0.817 → 0.842, ChnSentiCorp 0.904 → 0.909, emotion 0.685 → 0.730;
@@ -131,44 +75,6 @@ EPOCHS = 12
 SOFTMAX_ITERATIONS = 300
 #: Softmax heads fitted side by side (the calibration folds, the language heads).
 FIT_THREADS = 2
-#: Weight of a retailer's own labelled rows relative to a default row.
-OWN_WEIGHT = 3.0
-
-
-def read_labelled(path: str | Path, label_column: str = "label") -> tuple[list[str], list[str]]:
-    """Texts and labels of a labelled CSV (UTF-8, header with ``text`` and ``label``)."""
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"The labelled file {p} does not exist. Check the path.")
-    try:
-        with p.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            names = reader.fieldnames or []
-            for col in ("text", label_column):
-                if col not in names:
-                    raise MissingColumnError(
-                        f"The labelled file {p} has no '{col}' column (columns: "
-                        f"{', '.join(names) or 'none'}). Add a header with text,{label_column}.",
-                        field=col,
-                    )
-            rows = [(r["text"] or "", (r[label_column] or "").strip()) for r in reader]
-    except UnicodeDecodeError as exc:
-        raise FileFormatError(
-            f"The labelled file {p} is not UTF-8 ({exc}). Save it as UTF-8."
-        ) from exc
-    return [t for t, _ in rows], [lab for _, lab in rows]
-
-
-@dataclass
-class Dataset:
-    texts: list[str]
-    labels: list[str]
-    weights: list[float]
-
-    def add(self, texts: Sequence[str], labels: Sequence[str], weight: float = 1.0) -> None:
-        self.texts.extend(texts)
-        self.labels.extend(labels)
-        self.weights.extend([weight] * len(texts))
 
 
 class TextEmbeddings:
@@ -227,36 +133,6 @@ def _split(
     if not embedded:
         return coef, None
     return coef[:n], (EMBEDDING_SCALE * coef[n:]).astype(np.float32)
-
-
-def _collect(
-    data_dir: Path,
-    sets: Sequence[tuple[str, dict[str, str] | None] | tuple[str, dict[str, str] | None, float]],
-    allowed: Sequence[str],
-    exclude: frozenset[str] = frozenset(),
-) -> Dataset:
-    """Labelled rows of ``sets`` (``(path, mapping[, source weight])``), classes balanced within
-    each source; texts in ``exclude`` are left out (cross-validation folds)."""
-    ds = Dataset([], [], [])
-    for entry in sets:
-        rel, mapping = entry[0], entry[1]
-        source_weight = entry[2] if len(entry) > 2 else 1.0
-        texts, labels = read_labelled(data_dir / rel)
-        if exclude:
-            keep_rows = [i for i, t in enumerate(texts) if t not in exclude]
-            texts, labels = [texts[i] for i in keep_rows], [labels[i] for i in keep_rows]
-        if mapping:
-            labels = [mapping.get(lab, lab) for lab in labels]
-        keep = [i for i, lab in enumerate(labels) if lab in allowed]
-        kept = [labels[i] for i in keep]
-        # balance the classes within each source, so that no source's class mix (and its
-        # domain words, such as @mentions in tweets) decides the class
-        counts = {lab: kept.count(lab) for lab in sorted(set(kept))}
-        for lab in counts:
-            idx = [i for i, k in zip(keep, kept, strict=True) if k == lab]
-            weight = source_weight * len(kept) / (len(counts) * counts[lab])
-            ds.add([texts[i] for i in idx], [lab] * len(idx), weight)
-    return ds
 
 
 def _fit_softmax(
@@ -321,17 +197,6 @@ def _fit_sigmoids(
     return coef, bias
 
 
-def _language_dataset(
-    root: Path, language: str, own: Sequence[str | Path] = (), exclude: frozenset[str] = frozenset()
-) -> Dataset:
-    """Training rows of one language's sentiment head, with a retailer's own files."""
-    ds = _collect(root, LANGUAGE_SENTIMENT_SETS[language], SENTIMENT, exclude)
-    for path in own:
-        texts, labels = read_labelled(path)
-        ds.add(texts, labels, OWN_WEIGHT)
-    return ds
-
-
 def language_sentiment_head(
     data_dir: str | Path,
     language: str,
@@ -345,7 +210,7 @@ def language_sentiment_head(
     """Labels, n-gram weights, biases and (``embedded``: the accurate tier) embedding weights of
     one language's sentiment head (see :data:`LANGUAGE_SENTIMENT_SETS`); ``own`` adds a
     retailer's labelled files."""
-    ds = _language_dataset(Path(data_dir), language, own, exclude)
+    ds = language_dataset(Path(data_dir), language, own, exclude)
     labels = [lab for lab in SENTIMENT if lab in set(ds.labels)]
     x = _features(ds.texts, bits, embedded)
     coef, bias = _fit_softmax(x, ds.labels, labels, ds.weights, LANGUAGE_SENTIMENT_ALPHA[language])
@@ -381,7 +246,7 @@ def language_sentiment_heads(
     """:func:`language_sentiment_head` once per set of ``excluded`` texts (cross-validation
     folds), :data:`FIT_THREADS` at a time; the sentence embeddings are computed first, once."""
     if embedded:
-        EMBEDDINGS.prepare(_language_dataset(Path(data_dir), language).texts)
+        EMBEDDINGS.prepare(language_dataset(Path(data_dir), language).texts)
     heads: list[Any] = [None] * len(excluded)
 
     def fit(i: int) -> None:
@@ -445,7 +310,7 @@ def sentiment_temperatures(
     out: dict[str, float] = {}
     if shared:
         say("calibration (sentiment)")
-        ds = _collect(root, SENTIMENT_SETS, SENTIMENT)
+        ds = collect(root, SENTIMENT_SETS, SENTIMENT)
         for path in own:
             texts, labels = read_labelled(path)
             ds.add(texts, labels, OWN_WEIGHT)
@@ -454,7 +319,7 @@ def sentiment_temperatures(
         )
     for code in LANGUAGE_SENTIMENT_SETS:
         say(f"calibration (sentiment {code})")
-        ds = _language_dataset(root, code, own)
+        ds = language_dataset(root, code, own)
         classes = [lab for lab in SENTIMENT if lab in set(ds.labels)]
         alpha = LANGUAGE_SENTIMENT_ALPHA[code]
         out[f"sentiment_{code}"] = _temperature(
@@ -577,12 +442,12 @@ def train_model(
     model.add_head("language", "softmax", ["en", "id"], coef, bias)
 
     say("sentiment")
-    sent = _collect(root, SENTIMENT_SETS, SENTIMENT)
+    sent = collect(root, SENTIMENT_SETS, SENTIMENT)
     extra("sentiment", sent)
     x = message_matrix(sent.texts, bits)
     coef, bias = _fit_softmax(x, sent.labels, SENTIMENT, sent.weights, SHARED_SENTIMENT_ALPHA)
     model.add_head("sentiment", "softmax", list(SENTIMENT), coef, bias)
-    emo = _collect(root, EMOTION_SETS, EMOTIONS)
+    emo = collect(root, EMOTION_SETS, EMOTIONS)
     texts, labels = read_labelled(root / "reviews/id_prdect/train.csv", "emotion")
     emo.add(texts, [EMOTION_VALID_MAP.get(lab, lab) for lab in labels])
     extra("emotion", emo)
@@ -590,7 +455,7 @@ def train_model(
         say("sentence embeddings")
         wanted = list(emo.texts)
         for code in LANGUAGE_SENTIMENT_SETS:
-            wanted += _collect(root, LANGUAGE_SENTIMENT_SETS[code], SENTIMENT).texts
+            wanted += collect(root, LANGUAGE_SENTIMENT_SETS[code], SENTIMENT).texts
         for path in own.get("sentiment", ()):
             wanted += read_labelled(path)[0]
         EMBEDDINGS.prepare(wanted, embed_progress)
