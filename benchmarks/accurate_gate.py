@@ -162,10 +162,7 @@ def figures(
 
     out = {}
     for name, a in sets.items():
-        # top probabilities as the first column: uncertain() reads the row maximum
-        p_s = np.column_stack([a.p_sentiment, np.zeros((len(a.labels), 2))])
-        p_e = np.column_stack([a.p_emotion, np.zeros(len(a.labels))])
-        unsure = uncertain(gate, p_s, p_e, a.empty)
+        unsure = uncertain(gate, a.p_sentiment, a.p_emotion, a.empty)
         pred = [e if u else g for g, e, u in zip(a.ngram, a.embedded, unsure, strict=True)]
         f1 = macro_f1(a.labels, pred, sorted(set(a.labels)))
         out[name] = (f1, float(unsure.mean()), float(a.tokens[unsure].sum() / a.tokens.sum()))

@@ -50,7 +50,7 @@ def _unsure(model: LinearModel, texts: list[str], ngram: pl.DataFrame) -> np.nda
     p_emotion = softmax(score(view, pl.Series(texts, dtype=pl.String)).message[:, e.start : e.stop])
     empty = nothing_to_judge(clause_lists(pl.Series(texts, dtype=pl.String))["normalised"])
     assert empty.sum() == 2  # the empty text and the lone link
-    return uncertain(gate, p, p_emotion, empty)
+    return uncertain(gate, p.max(axis=1), p_emotion.max(axis=1), empty)
 
 
 def _count(counts: list[int], batch: list[str | None], real: Any) -> Any:
@@ -59,8 +59,8 @@ def _count(counts: list[int], batch: list[str | None], real: Any) -> Any:
 
 
 def test_uncertain_reads_both_thresholds_and_never_an_empty_message() -> None:
-    p_sent = np.array([[0.1, 0.1, 0.8], [0.3, 0.3, 0.4], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4]])
-    p_emo = np.array([[0.9, 0.1], [0.9, 0.1], [0.5, 0.5], [0.5, 0.5]])
+    p_sent = np.array([0.8, 0.4, 0.8, 0.4])
+    p_emo = np.array([0.9, 0.9, 0.5, 0.5])
     empty = np.array([False, False, False, True])
     gate = {"sentiment": 0.7, "emotion": 0.8}
     assert uncertain(gate, p_sent, p_emo, empty).tolist() == [False, True, True, False]

@@ -60,14 +60,15 @@ def ngram_view(model: LinearModel) -> LinearModel:
 
 def uncertain(
     gate: Mapping[str, float],
-    p_sentiment: npt.NDArray[np.float32],
-    p_emotion: npt.NDArray[np.float32] | None,
+    top_sentiment: npt.NDArray[np.floating],
+    top_emotion: npt.NDArray[np.floating] | None,
     empty: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.bool_]:
-    """Which messages the encoder must read: a top sentiment probability (or, when emotion is
-    asked, a top emotion probability) below its threshold; never an empty message."""
-    out: npt.NDArray[np.bool_] = p_sentiment.max(axis=1) < gate["sentiment"]
-    if p_emotion is not None:
-        out |= p_emotion.max(axis=1) < gate["emotion"]
+    """Which messages the encoder must read, from each message's top sentiment probability
+    and (when emotion is asked) top emotion probability: either below its threshold; never an
+    empty message."""
+    out: npt.NDArray[np.bool_] = top_sentiment < gate["sentiment"]
+    if top_emotion is not None:
+        out |= top_emotion < gate["emotion"]
     out &= ~empty
     return out

@@ -372,11 +372,11 @@ def _gated(
     n-gram answer, their emotion scores too (written into ``s``)."""
     view = ngram_view(m)
     p_ngram = _sentiment(view, s, language, normalised, empty, message_cue)[1]
-    p_emotion = None
+    top_emotion = None
     if "emotion" in want:
         e = view.head("emotion")
-        p_emotion = softmax(s.message[:, e.start : e.stop])
-    unsure = uncertain(gate, p_ngram, p_emotion, empty)
+        top_emotion = softmax(s.message[:, e.start : e.stop]).max(axis=1)
+    unsure = uncertain(gate, p_ngram.max(axis=1), top_emotion, empty)
     rows = np.flatnonzero(unsure)
     if not len(rows):
         p_embedded = p_ngram
