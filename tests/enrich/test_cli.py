@@ -193,9 +193,9 @@ def test_enrich_file_embeds_every_message_only_when_asked(
     counts: list[int] = []
     real = pipeline.embed  # type: ignore[attr-defined]
 
-    def spy(texts: list[str | None]) -> Any:
+    def spy(texts: list[str | None], **kw: Any) -> Any:
         counts.append(len(texts))
-        return real(texts)
+        return real(texts, **kw)
 
     monkeypatch.setattr(pipeline, "embed", spy)
     args = ["enrich-file", str(src), "-o", str(tmp_path / "o.csv"), "--tier", "accurate"]

