@@ -106,7 +106,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Enrichment models: 'fast' (hashed n-gram linear heads, tens of thousands of messages/s); "
         "'accurate' (the same plus multilingual sentence embeddings in the sentiment and "
         "emotion heads of the messages the n-gram heads are unsure of: better figures, "
-        "1,000-2,000 messages/s). See "
+        "about 4,000 messages/s). See "
         "docs/adr/0002-enrichment-tier.md.",
         choices=("fast", "accurate"),
     ),

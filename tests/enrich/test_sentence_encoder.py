@@ -55,7 +55,7 @@ def test_int8_products_stay_close_to_float32(reference: SentenceEncoder) -> None
     assert got.dtype == np.float32
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
     cosine = (got * want).sum(axis=1)
-    # measured on the 5,827 valid texts of ../shared/data: 0.998 at least, 0.9998 on average
+    # measured on the 4,460 sentiment valid texts: 0.9979 at least, 0.9998 on average
     assert cosine.min() > 0.995 and cosine.mean() > 0.999
     # and not equal: the int8 path is the one running
     assert np.abs(got - want).max() > 1e-5

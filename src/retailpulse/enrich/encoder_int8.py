@@ -20,8 +20,9 @@ quantised symmetrically (uint8 around :data:`~retailpulse.enrich.encoder_kernel.
 scale per token row (the slots) or per sentence (the second convolution), never per call, so a
 message's embedding does not depend on the messages batched with it. The products are
 dequantised by the caller (the row's scale times the column's). Against the float32 path the
-embeddings agree to a cosine of 0.998 or more on the valid texts of ../shared/data. Each
-session runs on one thread; the encoder's two Python threads call them side by side.
+embeddings agree to a cosine of 0.9979 or more (0.9998 on average) on the 4,460 texts of the
+three sentiment valid files of ../shared/data. Each session runs on one thread; the encoder's
+two Python threads call them side by side.
 """
 
 from __future__ import annotations
