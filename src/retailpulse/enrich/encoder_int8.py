@@ -15,14 +15,16 @@ float32 at 1,024 x 1,280 x 256 on this machine's core). Two graphs of ``MatMulIn
 * **conv2** (per micro-batch): each branch's second convolution over the windows
   :func:`~retailpulse.enrich.encoder_kernel.quantised_windows` has quantised.
 
-The weights are quantised per output column (scale = max |w| / 127). The activations are
-quantised symmetrically (uint8 around :data:`~retailpulse.enrich.encoder_kernel.ZERO`) with one
-scale per token row (the slots) or per sentence (the second convolution), never per call, so a
-message's embedding does not depend on the messages batched with it. The products are
-dequantised by the caller (the row's scale times the column's). Against the float32 path the
-embeddings agree to a cosine of 0.9979 or more (0.9998 on average) on the 4,460 texts of the
-three sentiment valid files of ../shared/data. Each session runs on one thread; the encoder's
-two Python threads call them side by side.
+The weights are quantised per output column to 7 bits (scale = max |w| / 63; see
+:data:`WEIGHT_LEVELS`: the products are then exact integers on every x86 CPU, with or without
+VNNI). The activations are quantised symmetrically (uint8 around
+:data:`~retailpulse.enrich.encoder_kernel.ZERO`) with one scale per token row (the slots) or
+per sentence (the second convolution), never per call, so a message's embedding does not depend
+on the messages batched with it. The products are dequantised by the caller (the row's scale
+times the column's). Against the float32 path the embeddings agree to a cosine of 0.9978 or
+more (0.9998 on average) on the 4,460 texts of the three sentiment valid files of
+../shared/data. Each session runs on one thread; the encoder's two Python threads call them
+side by side.
 """
 
 from __future__ import annotations
@@ -38,15 +40,20 @@ from retailpulse.enrich.encoder_kernel import ZERO
 
 F32 = npt.NDArray[np.float32]
 
+#: Weight codes are -63..63 (7 bits): on x86 CPUs without VNNI, ONNX Runtime's uint8 x int8
+#: kernel adds each pair of products in a saturating 16-bit lane (``VPMADDUBSW``), and 2 x 255 x
+#: 63 = 32,130 stays below 32,767 where 2 x 255 x 127 would not. So the products are exact, and
+#: the embeddings the same, on every CPU.
+WEIGHT_LEVELS = 63
 _MS = "com.microsoft"
 _OPSETS = {"": 17, _MS: 1}
 
 
 def quantise_columns(w: F32) -> tuple[npt.NDArray[np.int8], F32]:
     """int8 weights and their per-column scales: ``w ~= q * scale``."""
-    scale = np.abs(w).max(axis=0) / 127.0
+    scale = np.abs(w).max(axis=0) / WEIGHT_LEVELS
     scale[scale == 0] = 1.0
-    q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
+    q = np.clip(np.rint(w / scale), -WEIGHT_LEVELS, WEIGHT_LEVELS).astype(np.int8)
     return q, scale.astype(np.float32)
 
 

@@ -3,9 +3,11 @@ the quantised windows the second convolution reads, and the layer-normed token s
 
 Used by :class:`retailpulse.enrich.sentence_encoder.SentenceEncoder` in int8 precision; its
 float32 path (NumPy) is the reference ``tests/enrich/test_sentence_encoder.py`` holds these to.
-All three run on one micro-batch of whole sentences (``starts``, ``lens``: each sentence's first
-token and its number of tokens) and release the GIL, so the encoder's two threads run them side
-by side. A window slot that falls outside its sentence reads zeros, as in the package.
+:func:`first_layer`, :func:`quantised_windows` and :func:`token_sums` run on one micro-batch of
+whole sentences (``starts``, ``lens``: each sentence's first token and its number of tokens);
+:func:`quantise_rows` and :func:`dequantise` on the distinct tokens' rows. All release the GIL,
+so the encoder's two threads run them side by side. A window slot that falls outside its
+sentence reads zeros, as in the package.
 """
 
 from __future__ import annotations
@@ -144,6 +146,9 @@ def token_sums(
     the bias ``b2[i]``. ``h``: (3, tokens, 256); ``sums``: (sentences, 512 + 3 * 256)."""
     ne = emb.shape[1]
     width = ne + 3 * WIDTH
+    # float32 throughout: an int or float64 operand would widen the layer norm to float64
+    inv_width = np.float32(1.0 / width)
+    eps32 = np.float32(eps)
     feat = np.empty(width, dtype=np.float32)
     for s in range(starts.shape[0]):
         lo = starts[s]
@@ -167,13 +172,13 @@ def token_sums(
                     v = max(v, np.float32(0.0)) + h[i, t, k]
                     feat[off + k] = v
                     total += v
-            mu = total / width
+            mu = total * inv_width
             var = np.float32(0.0)
             for k in range(width):
                 d = feat[k] - mu
                 feat[k] = d
                 var += d * d
-            r = np.float32(1.0) / np.sqrt(var / width + np.float32(eps))
+            r = np.float32(1.0) / np.sqrt(var * inv_width + eps32)
             for k in range(width):
                 o[k] += feat[k] * r
 

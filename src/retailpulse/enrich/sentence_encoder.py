@@ -24,8 +24,8 @@ int8 (cosine 0.998 or more; the default) about six times faster, because:
 * **int8 products** (``precision="int8"``): the window-slot rows and the second convolution,
   half of the float32 time, run as int8 products in ONNX Runtime, the element-wise work around
   them in Numba (:mod:`~retailpulse.enrich.encoder_int8`,
-  :mod:`~retailpulse.enrich.encoder_kernel`). The dense layers after the pooling run once per
-  group of sentences.
+  :mod:`~retailpulse.enrich.encoder_kernel`). In both precisions the dense layers after the
+  pooling run on each thread's share of a group of sentences, not once per micro-batch.
 
 Sentence boundaries are kept with the package's scheme: a window slot that falls outside its
 sentence points at a zero row.
