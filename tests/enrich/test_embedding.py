@@ -63,7 +63,7 @@ def test_a_missing_int8_runtime_names_the_fix(
 
     monkeypatch.setitem(sys.modules, missing, None)  # importing it raises ImportError
     # the int8 modules import numba when they are first imported: import them afresh
-    for module in ("encoder_int8", "encoder_kernel"):
+    for module in ("encoder_int8", "encoder_kernel", "compiled"):
         monkeypatch.delitem(sys.modules, f"retailpulse.enrich.{module}", raising=False)
         monkeypatch.delattr(retailpulse.enrich, module, raising=False)
     embedding._encoder.cache_clear()

@@ -12,32 +12,21 @@ sentence reads zeros, as in the package.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import numpy as np
-from numba import njit
 
-F = TypeVar("F", bound=Callable[..., Any])
+from retailpulse.enrich.compiled import compiled
 
 #: Width of each convolution branch.
 WIDTH = 256
-
-
-def _compiled(func: F) -> F:
-    """``njit(cache=True, nogil=True, fastmath=True)``, without the disk cache where Numba finds
-    no writable cache directory."""
-    try:
-        return cast(F, njit(cache=True, nogil=True, fastmath=True)(func))
-    except RuntimeError:  # "cannot cache function ...: no locator available"
-        return cast(F, njit(nogil=True, fastmath=True)(func))
 
 
 #: The uint8 code of 0: activations are quantised symmetrically, ``v ~= (q - ZERO) * scale``.
 ZERO = 128
 
 
-@_compiled
+@compiled(fastmath=True)
 def first_layer(
     inverse: Any,
     starts: Any,
@@ -76,7 +65,7 @@ def first_layer(
         absmax[s] = top
 
 
-@_compiled
+@compiled(fastmath=True)
 def quantise_rows(x: Any, out: Any, scales: Any) -> None:
     """Each row of ``x`` to uint8 with its own scale, ``x[r] ~= (out[r] - ZERO) * scales[r]``
     (``scales[r] = max |x[r]| / 127``; 1 for a zero row)."""
@@ -93,7 +82,7 @@ def quantise_rows(x: Any, out: Any, scales: Any) -> None:
             q[k] = np.uint8(np.rint(row[k] * inv) + np.float32(ZERO))
 
 
-@_compiled
+@compiled(fastmath=True)
 def quantised_windows(
     h: Any, starts: Any, lens: Any, n: int, left: int, absmax: Any, scales: Any, out: Any
 ) -> None:
@@ -123,7 +112,7 @@ def quantised_windows(
                     out[t, j * WIDTH : (j + 1) * WIDTH] = ZERO
 
 
-@_compiled
+@compiled(fastmath=True)
 def token_sums(
     emb: Any,
     inverse: Any,
@@ -183,7 +172,7 @@ def token_sums(
                 o[k] += feat[k] * r
 
 
-@_compiled
+@compiled(fastmath=True)
 def dequantise(y: Any, row_scales: Any, col_scales: Any, bias: Any, out: Any) -> None:
     """``out[r, k] = y[r, k] * row_scales[r] * col_scales[k] + bias[k]`` (int32 products back
     to float32)."""

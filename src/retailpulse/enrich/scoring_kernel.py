@@ -26,30 +26,20 @@ every process instead. ``nogil=True`` lets the two halves of a batch run on two 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 from numba import njit
 
+from retailpulse.enrich.compiled import compiled
 from retailpulse.enrich.features import _MULT, _SALT, codepoints
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 #: Features gathered into the int32 accumulator before it is added to the row's float64 total:
 #: 127 * 2**23 stays below 2**31.
 _FLUSH = 1 << 23
-
-
-def _compiled(func: F) -> F:
-    """``njit(cache=True, nogil=True)``, or without the disk cache where Numba finds no
-    writable cache directory (it raises at decoration then)."""
-    try:
-        return cast(F, njit(cache=True, nogil=True)(func))
-    except RuntimeError:  # "cannot cache function ...: no locator available"
-        return cast(F, njit(nogil=True)(func))
 
 
 @njit(inline="always")
@@ -133,7 +123,7 @@ def _row_buckets(c: Any, a: Any, e: Any, mult: Any, salt: Any, shift: Any, out: 
     return nf
 
 
-@_compiled
+@compiled()
 def _scores(
     c: Any, starts: Any, mult: Any, salt: Any, bits: Any, table: Any, scale: Any, acc: Any
 ) -> Any:
@@ -167,7 +157,7 @@ def _scores(
     return raw, counts
 
 
-@_compiled
+@compiled()
 def _buckets(c: Any, starts: Any, mult: Any, salt: Any, bits: Any) -> Any:
     """Row and bucket of every feature of :func:`_scores`, in the order it gathers them."""
     n_rows = len(starts) - 1
