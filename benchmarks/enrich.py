@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT / "tests" / "enrich" / "data" / "intent_aspect_gold.csv"
+GOLD = ROOT / "src" / "retailpulse" / "enrich" / "data" / "intent_aspect_gold.csv"
 HELDOUT = ROOT / "tests" / "enrich" / "data" / "intent_aspect_heldout.csv"
 
 

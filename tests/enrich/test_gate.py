@@ -25,8 +25,9 @@ from retailpulse.enrich.pipeline import enrich_texts, load_model, nothing_to_jud
 from retailpulse.enrich.scoring import score
 from retailpulse.enrich.text import clause_lists
 from retailpulse.enrich.train import train_model
+from retailpulse.enrich.training_data import hand_labelled_path
 
-GOLD = Path(__file__).parent / "data" / "intent_aspect_gold.csv"
+GOLD = hand_labelled_path()
 OPINION = ["sentiment", "p_negative", "p_neutral", "p_positive", "emotion", "intents", "aspects"]
 
 

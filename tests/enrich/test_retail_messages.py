@@ -10,6 +10,7 @@ import pytest
 
 from retailpulse.enrich.evaluate import evaluate_gold
 from retailpulse.enrich.pipeline import enrich_texts
+from retailpulse.enrich.training_data import hand_labelled_path
 
 DATA = Path(__file__).parent / "data"
 
@@ -89,7 +90,7 @@ def test_negated_praise_word_is_not_praise(text: str) -> None:
 def test_gold_sets_have_a_few_hundred_labelled_texts_and_reach_a_floor() -> None:
     # the floors are well below the measured figures (docs/enrich.md); they catch a lexicon
     # or pipeline change that breaks intents or aspects
-    dev = evaluate_gold(None, DATA / "intent_aspect_gold.csv")
+    dev = evaluate_gold(None, hand_labelled_path())
     held = evaluate_gold(None, DATA / "intent_aspect_heldout.csv")
     assert dev["intent/all macro_f1"] >= 0.55
     assert dev["aspect/all macro_f1"] >= 0.6
@@ -97,8 +98,8 @@ def test_gold_sets_have_a_few_hundred_labelled_texts_and_reach_a_floor() -> None
     assert held["aspect/all macro_f1"] >= 0.55
     assert held["aspect polarity accuracy"] >= 0.8
     per_language: dict[str, int] = {}
-    for name in ("intent_aspect_gold.csv", "intent_aspect_heldout.csv"):
-        with (DATA / name).open(encoding="utf-8", newline="") as fh:
+    for path in (hand_labelled_path(), DATA / "intent_aspect_heldout.csv"):
+        with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 per_language[row["language"]] = per_language.get(row["language"], 0) + 1
     assert min(per_language[lang] for lang in ("en", "id", "zh")) >= 300

@@ -20,11 +20,11 @@ from retailpulse.enrich.features import feature_blocks
 from retailpulse.enrich.model import LinearModel
 from retailpulse.enrich.pipeline import enrich_texts, load_model
 from retailpulse.enrich.text import clauses
-from retailpulse.enrich.training_data import read_labelled
+from retailpulse.enrich.training_data import hand_labelled_path, read_labelled
 
 SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 LABELLED_DIR = Path(__file__).resolve().parent / "data"
-LABELLED_SETS = ["intent_aspect_gold.csv", "intent_aspect_heldout.csv"]
+LABELLED_SETS = [hand_labelled_path(), LABELLED_DIR / "intent_aspect_heldout.csv"]
 VALID_FILES = [
     "sentiment/en_tweeteval/valid.csv",
     "sentiment/id_smsa/valid.csv",
@@ -55,8 +55,8 @@ def _valid_clauses() -> pl.Series:
     valid and train files, three languages), and where ../shared/data sits beside the repo,
     1,000 texts of each valid file too (a clone elsewhere still runs every test)."""
     texts: list[str] = []
-    for name in LABELLED_SETS:
-        texts += read_labelled(LABELLED_DIR / name, "intents")[0]
+    for path in LABELLED_SETS:
+        texts += read_labelled(path, "intents")[0]
     for rel in VALID_FILES:
         if (SHARED_DATA / rel).exists():
             texts += read_labelled(SHARED_DATA / rel)[0][:1_000]

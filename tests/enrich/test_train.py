@@ -13,6 +13,7 @@ import scipy.sparse as sp
 
 from retailpulse.enrich import train
 from retailpulse.enrich.evaluate import evaluate, macro_f1, multilabel_macro_f1
+from retailpulse.enrich.lexicon import INTENTS
 from retailpulse.enrich.model import LinearModel
 from retailpulse.enrich.pipeline import enrich_texts
 from retailpulse.enrich.train import (
@@ -22,9 +23,11 @@ from retailpulse.enrich.train import (
     train_model,
 )
 from retailpulse.enrich.training_data import (
+    HAND_LABELLED_WEIGHT,
     LANGUAGE_SENTIMENT_SETS,
     SENTIMENT,
     collect,
+    hand_labelled_path,
     read_labelled,
 )
 from retailpulse.errors import InputError, MissingColumnError
@@ -226,3 +229,32 @@ def test_fits_stopped_by_the_iteration_limit_do_not_warn(
         )
         language_sentiment_head(tiny_data, "id", bits=12)
     assert not [w for w in caught if "converge" in str(w.message)]
+
+
+def test_intent_head_learns_the_hand_labelled_dev_set_never_the_held_out_one(
+    tiny_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fits: list[tuple[np.ndarray, np.ndarray]] = []
+    real = train._fit_sigmoids
+
+    def spy(
+        x: sp.csr_matrix, y: np.ndarray, w: np.ndarray, alpha: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        fits.append((y.copy(), w.copy()))
+        return real(x, y, w, alpha)
+
+    monkeypatch.setattr(train, "_fit_sigmoids", spy)
+    train_model(tiny_data, bits=12)
+    y, w = fits[0]  # the intent head (the aspect head is fitted second)
+    texts, intents = read_labelled(hand_labelled_path(), "intents")
+    assert len(texts) > 500
+    # the dev rows come last, with their gold labels and their weight
+    gold = y[-len(texts) :]
+    assert np.all(w[-len(texts) :] == HAND_LABELLED_WEIGHT)
+    assert np.all(w[: -len(texts)] == 1.0)
+    for row, labels in zip(gold, intents, strict=True):
+        assert {INTENTS[j] for j in np.flatnonzero(row)} == {v for v in labels.split(";") if v}
+    held_out = read_labelled(
+        Path(__file__).parent / "data" / "intent_aspect_heldout.csv", "intents"
+    )
+    assert not set(held_out[0]) & set(texts)

@@ -2,7 +2,8 @@
 
 The project's defaults are the *train* files of the shared data (the sets of
 :mod:`retailpulse.enrich.training_data`); intents and aspects are learnt from silver labels
-(the cue words of :mod:`retailpulse.enrich.lexicon` found in the same texts). A retailer's own
+(the cue words of :mod:`retailpulse.enrich.lexicon` found in the same texts), intents also from
+the project's hand-labelled dev set. A retailer's own
 labelled messages are added with a higher weight. Validation files are never trained on.
 
 The `accurate` tier trains the same heads; its language sentiment heads and its emotion head
@@ -38,6 +39,8 @@ from retailpulse.enrich.training_data import (
     EMOTION_SETS,
     EMOTION_VALID_MAP,
     EMOTIONS,
+    HAND_LABELLED,
+    HAND_LABELLED_WEIGHT,
     LANGUAGE_SENTIMENT_SETS,
     LANGUAGE_SETS,
     OWN_WEIGHT,
@@ -45,6 +48,7 @@ from retailpulse.enrich.training_data import (
     SENTIMENT_SETS,
     Dataset,
     collect,
+    hand_labelled_path,
     language_dataset,
     read_labelled,
 )
@@ -485,6 +489,12 @@ def train_model(
     texts = [t for rel, _ in SENTIMENT_SETS for t in read_labelled(root / rel)[0]]
     y = silver_labels(normalise(texts), INTENT_CUES)
     w = np.ones(len(texts))
+    # the project's hand-labelled dev set: gold labels where the cues see none (the held-out
+    # half is never trained on)
+    t2, l2 = read_labelled(hand_labelled_path(), "intents")
+    texts = texts + t2
+    y = np.vstack([y, _multi(l2, INTENTS)])
+    w = np.concatenate([w, np.full(len(t2), HAND_LABELLED_WEIGHT)])
     for path in own.get("intent", ()):
         t2, l2 = read_labelled(path)
         texts = texts + t2
@@ -539,7 +549,8 @@ def train_model(
             },
             "emotion": [s for s, _ in EMOTION_SETS] + ["reviews/id_prdect/train.csv:emotion"],
             "language": [s for s, _ in LANGUAGE_SETS],
-            "intent": "silver labels from lexicon cues over the sentiment sets",
+            "intent": "silver labels from lexicon cues over the sentiment sets, and the "
+            f"hand-labelled dev set {HAND_LABELLED} (weight {HAND_LABELLED_WEIGHT:g})",
             "aspect": "silver labels from lexicon cues over clauses of the sentiment sets",
         },
         "own_files": trained_on,
