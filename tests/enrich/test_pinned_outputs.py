@@ -6,7 +6,8 @@ throughput work of issue #3 (model fast-2026.11.2) and held through it and throu
 calibration of fast-2026.11.3. The L-BFGS retraining (fast-2026.11.4) changed the labels of two
 messages: the emotion of "not bad at all, but the price...", and the sentiment, emotion,
 intents and aspect polarities of "Tokopeda lebih murah dari Mega Store...", a competitor price
-comparison now read as negative. fast-2026.11.5 kept every label and moved probabilities.
+comparison now read as negative. fast-2026.11.5 kept every label and moved probabilities;
+fast-2026.11.6 (a new intent head) kept every row.
 Labels, entities and flags must match exactly, probabilities to 1e-6. A change of the model or
 of the rules' meaning changes these rows on purpose: regenerate them then.
 """
