@@ -41,6 +41,24 @@ def test_negated_complaint_word_is_not_a_complaint_cue(text: str, complaint: boo
 
 
 @pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("queued for an hour", True),
+        ("antri sejam di kasir", True),
+        ("排队排了一个小时", True),
+        ("在门店等了好久才有人来", True),
+        # the short forms these cues avoid: waiting for a sale, no need to wait, 安排了 (arranged)
+        ("i waited for the sale to buy it", False),
+        ("tidak perlu nunggu lama", False),
+        ("酒店给我们安排了一个大房间", False),
+    ],
+)
+def test_waiting_cues_are_the_long_forms_only(text: str, complaint: bool) -> None:
+    cues = cue_matrix(pl.Series([text]), {"complaint": INTENT_CUES["complaint"]})
+    assert bool(cues[0, 0]) is complaint
+
+
+@pytest.mark.parametrize(
     ("text", "price"),
     [("harganya mahal", True), ("harga nya mahal", True), ("punya saya", False)],
 )

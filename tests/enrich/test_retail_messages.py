@@ -63,6 +63,27 @@ def test_late_parcel_is_a_negative_delivery_complaint(
     assert "delivery:negative" in aspects.split(";"), LATE_PARCEL[i]
 
 
+#: Waiting and queueing with nobody serving: complaints, though most name no opinion word
+#: (the accurate tier read 排队排了一个小时 as praise until the rules' version 4).
+WAITING = [
+    "Queued for an hour at the checkout, only one till open.",
+    "Waited 45 minutes and nobody helped us.",
+    "Antri sejam di kasir, cuma satu yang buka.",
+    "Di toko nunggu lama banget, gak ada yang layani.",
+    "排队排了一个小时，只开了一个收银台。",
+    "在门店等了好久才有人来。",
+]
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_waiting_with_nobody_serving_is_a_complaint_never_praise(tier: str) -> None:
+    out = enrich_texts(WAITING, tier=tier).select("sentiment", "intents")
+    for text, (sentiment, intents) in zip(WAITING, out.iter_rows(), strict=True):
+        assert "complaint" in intents.split(";"), (tier, text)
+        assert "praise" not in intents.split(";"), (tier, text)
+        assert sentiment != "positive", (tier, text)
+
+
 @pytest.fixture(scope="module")
 def typical() -> list[tuple[str, str]]:
     out = enrich_texts([c[0] for c in CASES])

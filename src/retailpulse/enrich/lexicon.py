@@ -61,6 +61,22 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "不方便", "繁琐", "难吃", "越来越慢", "不公平", "郁闷", "不可理喻", "被骗", "不要购买",
         "别去", "不适合", "不喜欢", "没有更新", "一直显示", "心累", "吐槽", "傻眼", "离谱",
         "受不了", "不好", "一般般", "没人", "不能用",
+        # waiting and queueing with nobody serving (bare "waited", "nunggu lama" and 排了 also
+        # open "waited for the sale", "tidak perlu nunggu lama" and 安排了: only longer forms)
+        "queued", "queuing", "queueing", "long queue", "long queues", "long line", "long lines",
+        "waited an hour", "waited for an hour", "waited over", "waited almost", "waited nearly",
+        "waited more than", "waited hours", "waited ages", "waited forever", "took forever",
+        "takes forever", "taking forever", "nobody helped", "no one helped", "nobody came",
+        "no one came", "nobody served", "no one served", "nobody to help", "no one to help",
+        "nobody around", "no one around", "antri lama", "antre lama", "antrian panjang",
+        "antriannya panjang", "antri sejam", "antre sejam", "nunggu sejam", "menunggu sejam",
+        "antri berjam", "nunggu berjam", "menunggu berjam", "lama dilayani", "tidak dilayani",
+        "tidak ada yang layani", "tidak ada yang melayani", "dicuekin", "dianggurin",
+        "排队排了", "排长队", "排了很久", "排了好久", "排了半天", "排了一个小时", "排了两个小时",
+        "排了半个小时", "排了半小时", "排了几个小时", "等了很久", "等了好久", "等了半天",
+        "等了好半天", "等了一个小时", "等了一个多小时", "等了两个小时", "等了半个小时",
+        "等了半小时", "等了几个小时", "等了好几个小时", "等太久", "等得太久", "才有人来",
+        "才有人理", "才有人过来", "才有人接", "没人招呼", "没人接待",
     ),
     "question": (
         "?", "how do", "how can", "how much", "how long", "what is", "what time", "when will",
