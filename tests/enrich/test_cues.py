@@ -35,7 +35,7 @@ from retailpulse.enrich.scoring import score
     ],
 )
 def test_negated_complaint_word_is_not_a_complaint_cue(text: str, complaint: bool) -> None:
-    # the sentiment head itself still reads "not disappointed" as negative (model card)
+    # (normalisation also reads these as praise: see enrich.negated and test_text.py)
     cues = cue_matrix(pl.Series([text]), {"complaint": INTENT_CUES["complaint"]})
     assert bool(cues[0, 0]) is complaint
 

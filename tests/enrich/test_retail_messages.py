@@ -84,6 +84,26 @@ def test_waiting_with_nobody_serving_is_a_complaint_never_praise(tier: str) -> N
         assert sentiment != "positive", (tier, text)
 
 
+#: Negated complaints are praise: before the rules' version 4 both tiers called the first
+#: one negative at 0.96, reading the complaint word and missing the negation.
+NEGATED_COMPLAINTS = [
+    "Sama sekali tidak kecewa, barangnya sesuai.",
+    "Not disappointed at all, the jeans fit perfectly.",
+    "No complaints, fast delivery.",
+    "Gak nyesel belanja di sini.",
+    "书很好，没有让我失望。",
+    "一點也不後悔買了這個。",
+]
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_negated_complaints_are_positive_never_complaints(tier: str) -> None:
+    out = enrich_texts(NEGATED_COMPLAINTS, tier=tier).select("sentiment", "intents")
+    for text, (sentiment, intents) in zip(NEGATED_COMPLAINTS, out.iter_rows(), strict=True):
+        assert sentiment == "positive", (tier, text)
+        assert "complaint" not in intents.split(";"), (tier, text)
+
+
 @pytest.fixture(scope="module")
 def typical() -> list[tuple[str, str]]:
     out = enrich_texts([c[0] for c in CASES])

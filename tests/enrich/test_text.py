@@ -3,9 +3,11 @@ from __future__ import annotations
 import string
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from retailpulse.enrich.negated import read_in_normalised
 from retailpulse.enrich.text import (
     CLAUSE_MARK,
     MAX_ANALYSED_CHARS,
@@ -82,6 +84,26 @@ def test_clauses_split_on_punctuation_and_contrast_words() -> None:
     assert out.filter(pl.col("row") == 2).height == 2
 
 
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("Not disappointed at all!", "satisfied lexpos at all !"),
+        ("I was not disappointed with this dress", "i was satisfied lexpos with this dress"),
+        ("No complaints, fast delivery", "satisfied lexpos fast delivery"),
+        ("Not bad for the price", "good lexpos for the price"),
+        ("Sama sekali gak kecewa", "sama sekali puas"),
+        ("tdk nyesel beli di sini", "puas beli di sini"),
+        ("书很好，没有让我失望", "书很好 满意"),
+        ("一点也不後悔", "满意"),
+        # "cannot help regretting" and a disappointment that is not negated stay as they are
+        ("不得不后悔", "不得不后悔"),
+        ("so disappointed, kecewa berat", "so disappointed lexneg kecewa berat"),
+    ],
+)
+def test_negated_complaints_are_read_as_what_they_mean(text: str, reading: str) -> None:
+    assert norm(text) == reading
+
+
 NEGATIONS = ["not", "never", "tidak", "belum", "bukan", "不", "没"]
 
 
@@ -110,8 +132,9 @@ def every_clause_row_kept(text: str) -> bool:
     return sorted(set(out["row"].to_list())) == [0, 1]
 
 
-def _reference_expr(expr: pl.Expr, emoji_map: dict[str, str]) -> pl.Expr:
-    """Normalisation as first written (one pass per step): the fused passes must match it."""
+def _reference_expr(expr: pl.Expr, emoji_map: dict[str, str], *, rewrite: bool = True) -> pl.Expr:
+    """Normalisation as first written (one pass per step): the fused passes must match it.
+    ``rewrite=False`` leaves out the last step, the negated complaints (to be read per clause)."""
     e = (
         expr.fill_null("")
         .str.replace_all(r"[\x00-\x08\x0b-\x1f\x7f\ufffd]", " ")
@@ -133,7 +156,8 @@ def _reference_expr(expr: pl.Expr, emoji_map: dict[str, str]) -> pl.Expr:
     e = e.str.replace_many(traditional_to_simplified())
     e = e.str.replace_all(r"[^\w\s!?'\p{So}\p{Sk}\u200d\ufe0f]", " ").str.replace_all(r"\s+", "  ")
     e = pl.lit("  ") + e + pl.lit("  ")
-    return e.str.replace_many(_word_patterns()).str.replace_all(r"\s+", " ").str.strip_chars()
+    e = e.str.replace_many(_word_patterns()).str.replace_all(r"\s+", " ")
+    return (read_in_normalised(e) if rewrite else e).str.strip_chars()
 
 
 _TRICKY = st.sampled_from(
@@ -186,6 +210,14 @@ _TRICKY = st.sampled_from(
         "good bad",
         "gak ok",
         "xclausexclause",
+        "not disappointed",
+        " not bad",
+        "gak nyesel",
+        "tidak kecewa",
+        "不后悔",
+        "不得不后悔",
+        "没有让我失望",
+        "得",
     ]
 )
 
@@ -205,15 +237,19 @@ def test_fused_normalisation_matches_the_step_by_step_reference(parts: list[list
 @given(st.lists(st.lists(st.one_of(_TRICKY, st.text(max_size=4)), max_size=12), max_size=6))
 def test_clause_lists_match_the_step_by_step_reference(parts: list[list[str]]) -> None:
     # clause_lists marks clauses with fewer passes (a mark may repeat where only an empty
-    # clause comes between): its clauses must be the reference's, split and stripped
+    # clause comes between): its clauses must be the reference's, split and stripped, with
+    # negated complaints read within each clause (a message's own "xclause" splits too)
     texts = pl.Series(["".join(p) for p in parts] + ["Wow!.! ok...? gak, but 但是 這 😍 bgt"])
     want = (
         pl.DataFrame({"t": texts})
-        .select(_reference_expr(pl.col("t"), _present_emoji(texts)))
+        .select(_reference_expr(pl.col("t"), _present_emoji(texts), rewrite=False))
         .to_series()
         .to_list()
     )
-    want_clauses = [[p.strip() for p in w.split(CLAUSE_MARK) if p.strip()] for w in want]
+    split = [[p.strip() for p in w.split(CLAUSE_MARK) if p.strip()] for w in want]
+    read = pl.DataFrame({"c": [c for cs in split for c in cs]}, schema={"c": pl.String})
+    flat = iter(read.select(read_in_normalised(pl.col("c")).str.strip_chars())["c"].to_list())
+    want_clauses = [[next(flat) for _ in cs] for cs in split]
     got = clause_lists(texts)
     assert got["clauses"].to_list() == want_clauses
     assert got["normalised"].to_list() == [" ".join(c) for c in want_clauses]

@@ -22,6 +22,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from retailpulse.enrich.negated import read_in_raw
 from retailpulse.enrich.sentence_encoder import SentenceEncoder
 from retailpulse.errors import ModelError
 
@@ -72,11 +73,13 @@ def embed(
     encoder: str = ENCODER,
 ) -> npt.NDArray[np.float32]:
     """(len(texts), 512) embeddings of raw message texts (``None`` is the empty text) by the
-    named encoder (:data:`ENCODERS`)."""
+    named encoder (:data:`ENCODERS`), negated complaints read as what they mean
+    (:func:`retailpulse.enrich.negated.read_in_raw`: the encoder, too, puts "not disappointed"
+    next to "disappointed")."""
     use = _encoder(THREADS, encoder)
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     for start in range(0, len(texts), CHUNK):
-        part = [(t or "")[:MAX_CHARS] for t in texts[start : start + CHUNK]]
+        part = read_in_raw([(t or "")[:MAX_CHARS] for t in texts[start : start + CHUNK]])
         out[start : start + len(part)] = use.encode(part)
         if progress is not None:
             progress(len(part))

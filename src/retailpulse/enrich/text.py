@@ -22,6 +22,10 @@ as it is (a single space, a space already before a token):
    ``tidak``, ``blm`` becomes ``belum``; 不 and 没 are untouched. English opinion words (VADER's
    lexicon, MIT) are followed by ``lexpos`` or ``lexneg``.
 7. Punctuation other than ``!`` and ``?`` becomes a space; ``!`` and ``?`` are tokens of their own.
+8. A negated complaint is read as what it means (:mod:`retailpulse.enrich.negated`): ``not
+   disappointed``, ``no complaints`` and ``no regrets`` become ``satisfied``, ``not bad``
+   ``good``, ``tidak kecewa`` / ``gak nyesel`` ``puas``, 没有让我失望 / 不后悔 满意. A linear
+   model on n-grams otherwise reads the complaint word and misses the negation.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from importlib import resources
 
 import emoji
 import polars as pl
+
+from retailpulse.enrich.negated import read_in_normalised
 
 #: Characters of a message that are analysed; longer texts are cut (kept whole in the output).
 MAX_ANALYSED_CHARS = 2_000
@@ -333,7 +339,8 @@ def _normalise_chain(
     # ASCII and a character key is not, so they never overlap, and of two word patterns that
     # overlap, the one that starts first also ends first)
     e = e.str.replace_many(*first, leftmost=True).str.replace_many(*second)
-    return e.str.replace_all(_JOIN, " ", literal=True).str.strip_chars()
+    e = read_in_normalised(e.str.replace_all(_JOIN, " ", literal=True))
+    return e.str.strip_chars()
 
 
 def _mark_clauses(e: pl.Expr, *, exact: bool) -> pl.Expr:
