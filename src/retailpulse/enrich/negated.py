@@ -34,7 +34,8 @@ _ZH_NEGATORS = "没有?|不|并不|并没有?|从不|从没有?|绝不|一点也
 
 #: (phrase regex in the normalised form, replacement, whether the replacement is an English
 #: opinion word that normalisation marks). ``_`` stands between two words, ``~`` after a word
-#: normalisation marks with ``lexpos`` / ``lexneg``.
+#: normalisation marks with ``lexpos`` / ``lexneg``. The Chinese phrase keeps the character
+#: before it (group 1), which must not be 得.
 PHRASES: tuple[tuple[str, str, bool], ...] = (
     (
         rf"(?-u:\b)(?:(?:{_EN_NEGATORS})_(?:be_|been_)?(?:at_all_)?disappoint(?:ed|ing|s)?~|"
@@ -53,7 +54,7 @@ PHRASES: tuple[tuple[str, str, bool], ...] = (
     (
         rf"(^|[^得])(?:(?:{_ZH_NEGATORS})(?:会|曾)?(?:让|令|叫)?(?:我|人|我们|你|你们)?"
         r"(?:感到|觉得)?失望|(?:不|没有?|从不|绝不|一点也不|一点都不|并不)会?后悔)",
-        "满意",
+        "${1}满意",
         False,
     ),
 )
@@ -90,18 +91,11 @@ def _traditional_variants() -> dict[str, str]:
     return out
 
 
-def _replacement(value: str, marked: bool, chinese: bool, normalised: bool) -> str:
-    if chinese:
-        return "${1}" + value
-    return f"{value} lexpos" if marked and normalised else value
-
-
 @cache
 def normalised_passes() -> tuple[tuple[str, str], ...]:
     """(regex, replacement) passes over normalised text."""
     return tuple(
-        (_normalised_pattern(p), _replacement(v, m, p.startswith("(^|"), True))
-        for p, v, m in PHRASES
+        (_normalised_pattern(p), f"{v} lexpos" if marked else v) for p, v, marked in PHRASES
     )
 
 
@@ -109,10 +103,7 @@ def normalised_passes() -> tuple[tuple[str, str], ...]:
 def raw_passes() -> tuple[tuple[str, str], ...]:
     """(regex, replacement) passes over raw message text."""
     variants = _traditional_variants()
-    return tuple(
-        (_raw_pattern(p, variants), _replacement(v, m, p.startswith("(^|"), False))
-        for p, v, m in PHRASES
-    )
+    return tuple((_raw_pattern(p, variants), v) for p, v, _ in PHRASES)
 
 
 def read_in_normalised(e: pl.Expr) -> pl.Expr:
