@@ -13,6 +13,7 @@ from retailpulse.enrich.cues import (
     _MARKS,
     _NEGATED,
     _NEGATED_COMPLAINT,
+    _NOT_A_QUESTION,
     CUE_LABELS,
     _join_literals,
     batch_cues,
@@ -59,6 +60,20 @@ def test_waiting_cues_are_the_long_forms_only(text: str, complaint: bool) -> Non
 
 
 @pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("mahal banget", True),
+        ("terlalu mahal untuk kualitas segini", True),
+        ("tidak terlalu mahal", False),
+        ("tidak mahal banget kok", False),
+    ],
+)
+def test_too_expensive_is_a_complaint_unless_negated(text: str, complaint: bool) -> None:
+    cues = cue_matrix(pl.Series([text]), {"complaint": INTENT_CUES["complaint"]})
+    assert bool(cues[0, 0]) is complaint
+
+
+@pytest.mark.parametrize(
     ("text", "price"),
     [("harganya mahal", True), ("harga nya mahal", True), ("punya saya", False)],
 )
@@ -70,6 +85,36 @@ def test_nya_suffix_is_ignored(text: str, price: bool) -> None:
 def test_question_word_ending_in_nya_is_kept() -> None:
     cues = cue_matrix(pl.Series(["mau tanya kak"]), {"question": INTENT_CUES["question"]})
     assert bool(cues[0, 0])
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # Chinese question words that ask nothing: negated, indefinite (answered by 都 / 也),
+        # fillers
+        ("服务不怎么样", False),
+        ("我也不怎么喜欢", False),
+        ("用了没多久就坏了", False),
+        ("这家店去哪里都很方便", False),
+        ("怎么赞美都不为过", False),
+        ("不知道为什么快递一直没到", False),
+        ("怎么说呢 质量一般", False),
+        ("多少有点失望", False),
+        ("不管怎么洗都不掉色", False),
+        # real questions keep their cue, a question mark or 吗 whatever else the clause says
+        ("这个怎么用", True),
+        ("怎么退货", True),
+        ("哪里可以买到", True),
+        ("这个多少钱", True),
+        ("什么时候都可以取货吗", True),
+        ("不怎么样吗 ?", True),
+    ],
+)
+def test_chinese_question_words_that_ask_nothing_are_not_question_cues(
+    text: str, question: bool
+) -> None:
+    cues = cue_matrix(pl.Series([text]), {"question": INTENT_CUES["question"]})
+    assert bool(cues[0, 0]) is question
 
 
 def test_message_has_the_cues_of_its_clauses() -> None:
@@ -94,6 +139,8 @@ def _one_regex_per_label(
             text = text.str.replace_all("不错", "很好", literal=True).str.replace_all(_NEGATED, " ")
         elif label == "complaint":
             text = text.str.replace_all(_NEGATED_COMPLAINT, " ")
+        elif label == "question":
+            text = text.str.replace_all(_NOT_A_QUESTION, " ")
         columns.append(text.str.contains(cue_pattern(words)).fill_null(False).to_numpy())
     return np.column_stack(columns) if columns else np.zeros((len(texts), 0), dtype=bool)
 
@@ -103,6 +150,7 @@ _PIECES = [
     *sorted({w for words in ALL_CUES.values() for w in words}),
     "tidak", "not", "no", "nothing", "never", "can't", "very", "不", "没有", "让我", "太", "不错",
     " nya", "nya", "lexpos", " lexneg", "x", "_", "1", "é", "?", ",", " ", "  ", "\t", "好",
+    "都", "也", "不知道", "说呢", "有点", "不管", "去",
 ]  # fmt: skip
 
 

@@ -37,11 +37,25 @@ _NEGATED = (
     r"won't|can't)\s+(?:terlalu\s+|begitu\s+|very\s+|so\s+|too\s+)?\S+|"
     r"(?:不|没有?)(?:太|很|怎么|是很|是)?\p{Han}{1,2}"
 )
-#: Negated complaint words ("tidak kecewa", "not disappointed", 没有让我失望).
+#: Negated complaint words ("tidak kecewa", "not disappointed", "tidak terlalu mahal",
+#: 没有让我失望).
 _NEGATED_COMPLAINT = (
     r"(?-u:\b)(?:tidak|bukan|not|never|no|nothing)\s+(?:\S+\s+)?(?:kecewa|disappointed|"
-    r"disappointing|menyesal|nyesel|bad|terrible|to complain)(?-u:\b)|没有?让\p{Han}?失望|不失望"
+    r"disappointing|menyesal|nyesel|mahal|bad|terrible|to complain)(?-u:\b)|没有?让\p{Han}?失望|"
+    r"不失望"
 )
+#: Chinese question words used as indefinites or under a negator, which ask nothing: 不怎么
+#: ("not very"), 没多久 ("before long"), 不知为什么 ("for some reason"), 怎么说呢 ("how shall I
+#: put it"), 多少有点 ("somewhat"), and a question word answered by 都 / 也 in its clause
+#: (去哪里都很方便 "convenient wherever you go", 怎么赞美都不为过 "no praise is too much").
+#: Removed before question cues are looked for; 吗 and a question mark still count.
+_NOT_A_QUESTION = (
+    r"[不没]怎么|[不没]多久|不知道?为什么|不知为何|怎么说呢|多少有[点些]|"
+    r"(?:不管|无论)(?:怎么|哪里|哪儿|哪个|哪家|什么时候|多少|多久)|"
+    r"(?:怎么|哪里|哪儿|哪个|哪家|什么时候|多少|多久)[^都也?吗]{0,6}?[都也]"
+)
+#: Characters one of which every match of :data:`_NOT_A_QUESTION` contains.
+_NOT_A_QUESTION_TRIGGER = "怎么|哪|什么时候|多少|多久|为什么|为何"
 #: Substrings one of which every match of :data:`_NEGATED`, :data:`_NEGATED_COMPLAINT` and
 #: 不错 contains: a clause without any of them reads the same to praise and complaint cues.
 _NEGATION_TRIGGER = "tidak|belum|bukan|kurang|no|never|n't|不|没"
@@ -140,6 +154,8 @@ def _label_hits(texts: pl.Series, label: str, cues: tuple[str, ...]) -> npt.NDAr
         texts = texts.str.replace_all("不错", "很好", literal=True).str.replace_all(_NEGATED, " ")
     elif label == "complaint":
         texts = texts.str.replace_all(_NEGATED_COMPLAINT, " ")
+    elif label == "question":
+        texts = texts.str.replace_all(_NOT_A_QUESTION, " ")
     hit: npt.NDArray[np.bool_] = texts.str.contains(cue_pattern(cues)).fill_null(False).to_numpy()
     return hit
 
@@ -222,7 +238,8 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
     The opinion marks ``lexpos``/``lexneg`` of normalisation and the Indonesian suffix *nya*
     (``harganya``, ``harga nya``) are ignored; praise cues do not count after a negator
     (``tidak suka``, 不喜欢) and complaint cues not in a negated complaint (``tidak kecewa``).
-    A null text has no cue.
+    Chinese question words that ask nothing (不怎么, 去哪里都...: :data:`_NOT_A_QUESTION`) are
+    not question cues. A null text has no cue.
     """
     out = np.zeros((len(texts), len(cues)), dtype=bool)
     if not len(texts) or not cues:
@@ -253,6 +270,13 @@ def cue_matrix(texts: pl.Series, cues: dict[str, tuple[str, ...]]) -> npt.NDArra
             if k in rewritten:
                 wanted = may[k][rows]
                 out[rows[wanted], column[k]] = _label_hits(sub.filter(wanted), k, c)
+    if "question" in column and "question" in dict(plain):
+        # only a clause with a question cue and a Chinese question word can lose its cue
+        q = column["question"]
+        rows = np.flatnonzero(out[:, q])
+        sub = bare.gather(rows)
+        han = sub.str.contains(_NOT_A_QUESTION_TRIGGER).fill_null(False).to_numpy()
+        out[rows[han], q] = _label_hits(sub.filter(han), "question", cues["question"])
     for k, c in cues.items():
         if not c or "" in c:
             out[:, column[k]] = _label_hits(bare, k, c)

@@ -52,6 +52,7 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "tidak enak", "tidak puas", "tidak bagus", "mana barang", "mana paket", "tidak gerak",
         "stres", "capek", "sebel", "nyebelin", "ribet", "gagal", "tidak dibalas", "tidak dibales",
         "tidak direspon", "slow respon", "penyok", "robek", "sobek", "luntur", "kemahalan",
+        "mahal banget", "mahal sekali", "terlalu mahal",
         "tidak ramah", "judes", "jutek", "kapok", "payah", "lelet", "gimana sih", "失望", "投诉",
         "差评", "太差", "很差", "真差", "坏了", "退款", "退货", "骗", "垃圾", "再也不", "不满",
         "还没到", "还没收到", "没收到", "迟迟", "太慢", "很慢", "延误", "丢件", "破损", "压扁",
