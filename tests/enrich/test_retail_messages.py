@@ -105,6 +105,55 @@ def test_negated_complaints_are_positive_never_complaints(tier: str) -> None:
         assert sentiment == "positive" and "complaint" not in intents, (tier, text)
 
 
+#: Short information questions ask, they do not judge: neutral, no complaint or praise, and the
+#: aspect asked about is neutral (before the rules' version 5 both tiers called every
+#: Indonesian and Chinese one negative at 0.52-0.93, most of them complaints).
+QUESTIONS = [
+    ("When will my order ship?", "delivery"),
+    ("kapan dikirim kak?", "delivery"),
+    ("berapa harganya?", "price"),
+    ("tokonya buka jam berapa?", "store"),
+    ("Stok size M kapan ready lagi kak?", "availability"),
+    ("什么时候发货", "delivery"),
+    ("多少钱？", "price"),
+    ("门店周日开门吗？", "store"),
+    ("这款还有货吗", "availability"),
+    ("什麼時候出貨？", ""),
+    ("请问几点关门", ""),
+]
+
+#: Questions that complain stay negative complaints: a why word, a complaint cue, or a
+#: question inside a longer complaint.
+COMPLAINING_QUESTIONS = [
+    "Why is my order so late?",
+    "kenapa belum dikirim juga?",
+    "为什么还没发货？",
+    "kapan dikirim? udah seminggu nunggu, kecewa",
+    "Where is my order?? Paid a week ago and still nothing, so disappointed.",
+]
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_short_information_questions_are_neutral_questions(tier: str) -> None:
+    texts = [t for t, _ in QUESTIONS]
+    out = enrich_texts(texts, tier=tier).select("sentiment", "intents", "aspects")
+    for (text, aspect), (sentiment, intents, aspects) in zip(
+        QUESTIONS, out.iter_rows(), strict=True
+    ):
+        found = set(intents.split(";"))
+        assert sentiment == "neutral", (tier, text)
+        assert "question" in found and not {"complaint", "praise"} & found, (tier, text)
+        assert all(a.endswith(":neutral") for a in aspects.split(";") if a), (tier, text)
+        if aspect:
+            assert f"{aspect}:neutral" in aspects.split(";"), (tier, text, aspects)
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_complaining_questions_stay_negative_complaints(tier: str) -> None:
+    for text, sentiment, intents in _sentiment_and_intents(COMPLAINING_QUESTIONS, tier):
+        assert sentiment == "negative" and {"complaint", "question"} <= intents, (tier, text)
+
+
 @pytest.fixture(scope="module")
 def typical() -> list[tuple[str, str]]:
     out = enrich_texts([c[0] for c in CASES])

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
+from retailpulse.enrich.asking import asks
 from retailpulse.enrich.cues import CUE_LABELS, clause_cues
 from retailpulse.enrich.embedding import embed
 from retailpulse.enrich.entities import Catalog
@@ -35,7 +36,7 @@ ENRICHMENT_COLUMNS = tuple(f.name for f in ENRICHMENT_FIELDS)
 
 #: Version of the rules around the heads (cue lexicons, polarity and intent rules); part of
 #: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
-RULES_VERSION = 4
+RULES_VERSION = 5
 
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
 #: cue; chosen on the shared *train* files (see the model card).
@@ -99,10 +100,21 @@ def nothing_to_judge(normalised: pl.Series) -> npt.NDArray[np.bool_]:
     return out
 
 
+#: VADER entries that are not opinions in a shop's messages: the size L, "PO" (pre-order, in
+#: Indonesian shops), "ready" (in stock, ready for pickup). Their marks stay in the features;
+#: they are not evidence of an opinion.
+NOT_OPINIONS = ("l", "po", "ready")
+_NOT_OPINION_MARKS = rf"(?-u:\b)(?:{'|'.join(NOT_OPINIONS)}) lex(?:pos|neg)(?-u:\b)"
+
+
 def _has_opinion(normalised: pl.Series) -> npt.NDArray[np.bool_]:
-    # normalisation marks English opinion words with lexpos / lexneg
+    """Does each normalised message have an emoji or an English opinion word (normalisation
+    marks them with lexpos / lexneg), other than :data:`NOT_OPINIONS`."""
     frame = pl.DataFrame({"t": normalised}).select(
-        pl.col("t").str.contains(r"emoji_|(?-u:\b)lex(?:pos|neg)(?-u:\b)").alias("evidence")
+        pl.col("t")
+        .str.replace_all(_NOT_OPINION_MARKS, "")
+        .str.contains(r"emoji_|(?-u:\b)lex(?:pos|neg)(?-u:\b)")
+        .alias("evidence")
     )
     out: npt.NDArray[np.bool_] = frame["evidence"].to_numpy()
     return out
@@ -155,14 +167,42 @@ def _language_heads(
             p[rows, 2] = polar * q[:, h.labels.index("positive")]
 
 
+def without_evidence(
+    language: Sequence[str], normalised: pl.Series, cues: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(weak, asking): the messages whose sentiment is neutral for want of evidence (no
+    complaint or praise cue, no emoji, no English opinion word) in a message that is English
+    or a short information question; and those of them that are such a question
+    (:mod:`retailpulse.enrich.asking`: "kapan dikirim kak?", 什么时候发货, "When will my order
+    ship?"), whose aspects are asked about, not judged."""
+    n = len(language)
+    weak, asking = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    evidence = cues[:, CUE_LABELS.index("complaint")] | cues[:, CUE_LABELS.index("praise")]
+    english = np.array([lang == "en" for lang in language], dtype=bool)
+    question = cues[:, CUE_LABELS.index("question")]
+    rows = np.flatnonzero(~evidence & (english | question))
+    if len(rows):
+        text = normalised.gather(rows)
+        plain = ~_has_opinion(text)
+        ask = np.flatnonzero(plain & question[rows])
+        if len(ask):
+            asking[rows[ask]] = asks(text.gather(ask))
+        weak[rows] = plain & english[rows]
+    weak |= asking
+    return weak, asking
+
+
 def _sentiment(
     model: LinearModel,
     s: Scores,
     language: list[str],
-    normalised: pl.Series,
     empty: np.ndarray,
     cues: npt.NDArray[np.bool_],
+    weak: npt.NDArray[np.bool_],
 ) -> tuple[list[str], npt.NDArray[np.float32]]:
+    """Sentiment labels and probabilities; ``weak``: the messages without evidence
+    (:func:`without_evidence`), whose probabilities are halved towards neutral, so neutral is
+    the top label."""
     h = model.head("sentiment")
     z = s.message[:, h.start : h.stop].copy()
     complaint = cues[:, CUE_LABELS.index("complaint")].astype(np.float32)
@@ -173,16 +213,8 @@ def _sentiment(
     p = softmax(z / h.temperature)
     shared_neutral = softmax(z)[:, 1] if h.temperature != 1.0 else p[:, 1].copy()
     _language_heads(model, s, language, p, complaint, praise, shared_neutral)
-    english = np.array([lang == "en" for lang in language], dtype=bool)
-    if english.any():
-        # sentiment needs evidence: an English message without an opinion word, an emoji or a
-        # complaint/praise cue is neutral (its probabilities are halved towards neutral, so
-        # neutral is the top label)
-        evidence = cues[:, CUE_LABELS.index("complaint")] | cues[:, CUE_LABELS.index("praise")]
-        weak = english & ~_has_opinion(normalised) & ~evidence
-        neutral = np.zeros(3, dtype=np.float32)
-        neutral[1] = 1.0
-        p[weak] = 0.5 * p[weak] + 0.5 * neutral
+    p[weak] *= 0.5
+    p[weak, 1] += 0.5
     p[empty] = (0.0, 1.0, 0.0)
     labels = np.array(h.labels, dtype=object)[p.argmax(axis=1)]
     return labels.tolist(), p
@@ -266,14 +298,17 @@ def _aspects(
     n: int,
     sentiment: npt.NDArray[np.int64],
     cues: npt.NDArray[np.bool_],
+    asking: npt.NDArray[np.bool_],
 ) -> list[str]:
     sent = model.head("sentiment")
     clause_sent = s.clause[:, sent.start : sent.stop].argmax(axis=1)
-    # an aspect takes its message's polarity when the message is not neutral, else its clause's;
-    # a clause with a complaint cue is negative
+    # an aspect takes its message's polarity when the message is not neutral, else its clause's,
+    # and is neutral in a short information question without evidence, which asks about it
+    # ("kapan dikirim kak?": delivery:neutral); a clause with a complaint cue is negative
     complaint = cues[:, CUE_LABELS.index("complaint")]
     msg_sent = sentiment[s.clause_rows]
     clause_sent = np.where(msg_sent != 1, msg_sent, clause_sent)
+    clause_sent[asking[s.clause_rows]] = 1
     clause_sent[complaint] = 0
     pol = np.array(sent.labels, dtype=object)[clause_sent]
     found_rows: list[np.ndarray] = []
@@ -331,12 +366,14 @@ def _opinions(
     empty: npt.NDArray[np.bool_],
     clause_cue: npt.NDArray[np.bool_],
     message_cue: npt.NDArray[np.bool_],
+    weak: npt.NDArray[np.bool_],
+    asking: npt.NDArray[np.bool_],
     p_sentiment: npt.NDArray[np.float32] | None = None,
 ) -> None:
     """Sentiment, emotion, aspects and intents of the wanted tasks, added to ``cols``
     (``p_sentiment``: the sentiment probabilities when the caller has them already)."""
     if p_sentiment is None:
-        p = _sentiment(m, s, language, normalised, empty, message_cue)[1]
+        p = _sentiment(m, s, language, empty, message_cue, weak)[1]
     else:
         p = p_sentiment
     sentiment = p.argmax(axis=1)
@@ -349,7 +386,7 @@ def _opinions(
     if "emotion" in want:
         cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
     if {"intents", "aspects"} & want:
-        aspects = _aspects(m, s, len(normalised), sentiment, clause_cue)
+        aspects = _aspects(m, s, len(normalised), sentiment, clause_cue, asking)
         if "aspects" in want:
             cols["aspects"] = _blank(aspects, empty)
         if "intents" in want:
@@ -366,12 +403,13 @@ def _gated(
     normalised: pl.Series,
     empty: npt.NDArray[np.bool_],
     message_cue: npt.NDArray[np.bool_],
+    weak: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.float32]:
     """The accurate tier's sentiment probabilities with the encoder run only on the messages
     the n-gram heads are unsure of (:mod:`retailpulse.enrich.gate`); the others keep the
     n-gram answer, their emotion scores too (written into ``s``)."""
     view = ngram_view(m)
-    p_ngram = _sentiment(view, s, language, normalised, empty, message_cue)[1]
+    p_ngram = _sentiment(view, s, language, empty, message_cue, weak)[1]
     top_emotion = None
     if "emotion" in want:
         e = view.head("emotion")
@@ -385,7 +423,7 @@ def _gated(
         # the twins' embedding weights are zero: only the heads that read it move
         texts = raw.gather(rows).to_list()
         s.message[rows] += embed(texts, encoder=m.embedding.encoder) @ m.embedding.weights
-        p_embedded = _sentiment(m, s, language, normalised, empty, message_cue)[1]
+        p_embedded = _sentiment(m, s, language, empty, message_cue, weak)[1]
     keep = ~unsure
     e, twin = m.head("emotion"), view.head("emotion")
     s.message[keep, e.start : e.stop] = s.message[keep, twin.start : twin.stop]
@@ -464,13 +502,25 @@ def enrich_texts(
                 cols["script"] = pl.Series(script, dtype=pl.String)
         if s is not None and cues is not None:
             clause_cue, message_cue = cues.result()
+            weak, asking = without_evidence(language, normalised, message_cue)
             p_sentiment = None
             if gate is not None:
                 p_sentiment = _gated(
-                    m, gate, s, raw, want, language, normalised, empty, message_cue
+                    m, gate, s, raw, want, language, normalised, empty, message_cue, weak
                 )
             _opinions(
-                cols, want, m, s, language, normalised, empty, clause_cue, message_cue, p_sentiment
+                cols,
+                want,
+                m,
+                s,
+                language,
+                normalised,
+                empty,
+                clause_cue,
+                message_cue,
+                weak,
+                asking,
+                p_sentiment,
             )
         if entities is not None:
             cols["entities"] = pl.Series(entities.result(), dtype=pl.String)

@@ -1,0 +1,82 @@
+"""Short information questions (retailpulse.enrich.asking) and the neutral rule around them."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from retailpulse.enrich.asking import ASKING_CUES, MAX_ASKING_SIZE, RHETORICAL, asks, message_size
+from retailpulse.enrich.lexicon import INTENT_CUES
+from retailpulse.enrich.pipeline import enrich_texts
+from retailpulse.enrich.text import normalise
+
+
+def test_asking_cues_are_the_question_cues_without_the_rhetorical_ones() -> None:
+    assert set(ASKING_CUES) == set(INTENT_CUES["question"]) - set(RHETORICAL)
+    assert "?" not in ASKING_CUES and "kapan" in ASKING_CUES and "吗" in ASKING_CUES
+
+
+def test_message_size_counts_words_and_half_han_characters() -> None:
+    sizes = message_size(
+        pl.Series(["kapan dikirim kakak ?", "什么时候发货", "size m 多少钱 ?", "", None])
+    )
+    np.testing.assert_array_equal(sizes, [3.0, 3.0, 3.5, 0.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        ("kapan dikirim kak?", True),
+        ("Berapa ongkir ke Makassar?", True),
+        ("When will my order ship?", True),
+        ("什么时候发货", True),
+        ("門店週日開門嗎？", True),
+        # a question mark alone, why and how-come words: rhetorical as often as not
+        ("ready stok kak?", False),
+        ("kenapa belum dikirim?", False),
+        ("Why is it so late?", False),
+        ("kok belum dikirim kak?", False),
+        ("为何还没发货吗", False),
+        ("到半夜竟然没暖气，怎么住啊？", False),
+        # a Chinese question word that asks nothing
+        ("服务不怎么样", False),
+        ("这家店去哪里都很方便", False),
+        # longer than a line on a phone
+        (
+            "kapan ya aku bisa " + "belanja lagi di toko yang sama seperti dulu waktu masih kecil",
+            False,
+        ),
+        ("", False),
+    ],
+)
+def test_short_information_question(text: str, asking: bool) -> None:
+    assert bool(asks(normalise([text]))[0]) is asking
+
+
+def test_the_size_limit_is_inclusive() -> None:
+    words = ["kapan"] + ["kirim"] * (MAX_ASKING_SIZE - 1)
+    assert asks(pl.Series([" ".join(words), " ".join([*words, "lagi"])])).tolist() == [True, False]
+
+
+def test_no_messages_and_null_messages() -> None:
+    assert asks(pl.Series([], dtype=pl.String)).shape == (0,)
+    assert asks(pl.Series([None], dtype=pl.String)).tolist() == [False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a size, a pre-order and stock status are VADER opinion words, not a shop's opinions
+        "Do you have it in L?",
+        "Is it ready for pickup?",
+        "bisa po kapan kak?",
+    ],
+)
+def test_retail_status_words_are_not_evidence_of_an_opinion(text: str) -> None:
+    assert enrich_texts([text])["sentiment"][0] == "neutral", text
+
+
+def test_an_opinion_word_or_a_cue_keeps_the_heads_judgement() -> None:
+    out = enrich_texts(["kapan dikirim kak? 😡", "berapa harganya? mahal banget", "多少钱？太贵了"])
+    assert out["sentiment"].to_list() == ["negative", "negative", "negative"]
