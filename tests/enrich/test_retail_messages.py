@@ -105,6 +105,36 @@ def test_negated_complaints_are_positive_never_complaints(tier: str) -> None:
         assert sentiment == "positive" and "complaint" not in intents, (tier, text)
 
 
+#: Staff praised for how they serve: praise with service:positive (friendly, ramah, sopan, 热情,
+#: 耐心, 有礼貌 were service cues only before the rules' version 5), and their negations
+#: complaints.
+STAFF_PRAISE = [
+    "Staff at the Orchard store were so friendly",
+    "Kasirnya ramah",
+    "Pelayanan mbak Rina ramah sekali, terima kasih",
+    "Mas Andi kasirnya ramah dan sabar banget",
+    "收银员很有礼貌",
+    "导购小姐姐特别热情",
+]
+STAFF_COMPLAINTS = [
+    "The staff were not friendly at all",
+    "Mbak kasirnya tidak ramah",
+    "店员一点都不热情",
+]
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_staff_praise_is_praise_and_its_negation_a_complaint(tier: str) -> None:
+    texts = STAFF_PRAISE + STAFF_COMPLAINTS
+    out = enrich_texts(texts, tier=tier).select("sentiment", "intents", "aspects")
+    for text, (sentiment, intents, aspects) in zip(texts, out.iter_rows(), strict=True):
+        praised = text in STAFF_PRAISE
+        assert sentiment == ("positive" if praised else "negative"), (tier, text)
+        assert ("praise" if praised else "complaint") in intents.split(";"), (tier, text)
+        polarity = "positive" if praised else "negative"
+        assert f"service:{polarity}" in aspects.split(";"), (tier, text, aspects)
+
+
 #: Short information questions ask, they do not judge: neutral, no complaint or praise, and the
 #: aspect asked about is neutral (before the rules' version 5 both tiers called every
 #: Indonesian and Chinese one negative at 0.52-0.93, most of them complaints).

@@ -99,6 +99,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "happy", "rapi", "rapih", "top", "oke banget", "好评", "满意", "推荐", "很好", "不错",
         "喜欢", "赞", "超值", "完美", "棒", "谢谢", "给力", "好用", "好看", "漂亮", "贴心", "惊喜",
         "值得", "好评如潮", "很快",
+        # staff praised for how they serve (negated forms are not praise: "tidak ramah", 不热情)
+        "friendly", "ramah", "sopan", "热情", "耐心", "周到", "有礼貌",
     ),
     "purchase_intent": (
         "want to buy", "going to buy", "will buy", "will order", "gonna buy", "need to buy",
