@@ -7,9 +7,10 @@ import polars as pl
 import pytest
 
 from retailpulse.enrich.asking import ASKING_CUES, MAX_ASKING_SIZE, RHETORICAL, asks, message_size
+from retailpulse.enrich.cues import clause_cues
 from retailpulse.enrich.lexicon import INTENT_CUES
-from retailpulse.enrich.pipeline import enrich_texts
-from retailpulse.enrich.text import normalise
+from retailpulse.enrich.pipeline import enrich_texts, without_evidence
+from retailpulse.enrich.text import clause_lists, explode_clauses, normalise
 
 
 def test_asking_cues_are_the_question_cues_without_the_rhetorical_ones() -> None:
@@ -64,17 +65,32 @@ def test_no_messages_and_null_messages() -> None:
     assert asks(pl.Series([None], dtype=pl.String)).tolist() == [False]
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # a size, a pre-order and stock status are VADER opinion words, not a shop's opinions
-        "Do you have it in L?",
-        "Is it ready for pickup?",
-        "bisa po kapan kak?",
-    ],
-)
-def test_retail_status_words_are_not_evidence_of_an_opinion(text: str) -> None:
-    assert enrich_texts([text])["sentiment"][0] == "neutral", text
+def _without_evidence(texts: list[str], language: str) -> tuple[list[bool], list[bool]]:
+    lists = clause_lists(pl.Series(texts))
+    cl = explode_clauses(lists)
+    _, message = clause_cues(cl["clause"], cl["row"].to_numpy(), len(texts))
+    weak, asking = without_evidence([language] * len(texts), lists["normalised"], message)
+    return weak.tolist(), asking.tolist()
+
+
+def test_retail_status_words_are_not_evidence_of_an_opinion() -> None:
+    # a size, a pre-order and stock status are VADER opinion words, not a shop's opinions
+    texts = ["Do you have the blue one in L?", "Is it ready for pickup?", "L or XL?"]
+    assert _without_evidence(texts, "en")[0] == [True, True, True]
+    assert _without_evidence(["bisa po kapan kak?"], "id") == ([True], [True])
+    # other opinion words stay evidence
+    assert _without_evidence(["Is the blue one nice?"], "en")[0] == [False]
+    assert enrich_texts(["Do you have the blue one in L?"])["sentiment"][0] == "neutral"
+
+
+def test_asking_without_evidence_is_weak_in_every_language() -> None:
+    texts = ["kapan dikirim kak?", "kapan dikirim kak? kecewa", "ready stok kak?"]
+    assert _without_evidence(texts, "id") == ([True, False, False], [True, False, False])
+    # an English message without evidence is weak whether or not it asks
+    assert _without_evidence(["When will my order ship?", "I went to the mall"], "en") == (
+        [True, True],
+        [True, False],
+    )
 
 
 def test_an_opinion_word_or_a_cue_keeps_the_heads_judgement() -> None:
