@@ -28,47 +28,30 @@ from retailpulse.enrich.scoring import score
 @pytest.mark.parametrize(
     ("text", "complaint"),
     [
+        # a negated complaint word is no complaint cue (normalisation also reads these as
+        # praise: see enrich.negated and test_text.py)
         ("not disappointed at all great jeans", False),
         ("sama sekali tidak kecewa bagus", False),
         ("没有让我失望", False),
         ("so disappointed with the jeans", True),
         ("kecewa berat", True),
-    ],
-)
-def test_negated_complaint_word_is_not_a_complaint_cue(text: str, complaint: bool) -> None:
-    # (normalisation also reads these as praise: see enrich.negated and test_text.py)
-    cues = cue_matrix(pl.Series([text]), {"complaint": INTENT_CUES["complaint"]})
-    assert bool(cues[0, 0]) is complaint
-
-
-@pytest.mark.parametrize(
-    ("text", "complaint"),
-    [
+        # waiting with nobody serving, in the long forms only: the short ones also open waiting
+        # for a sale, no need to wait, 安排了 (arranged)
         ("queued for an hour", True),
         ("antri sejam di kasir", True),
         ("排队排了一个小时", True),
         ("在门店等了好久才有人来", True),
-        # the short forms these cues avoid: waiting for a sale, no need to wait, 安排了 (arranged)
         ("i waited for the sale to buy it", False),
         ("tidak perlu nunggu lama", False),
         ("酒店给我们安排了一个大房间", False),
-    ],
-)
-def test_waiting_cues_are_the_long_forms_only(text: str, complaint: bool) -> None:
-    cues = cue_matrix(pl.Series([text]), {"complaint": INTENT_CUES["complaint"]})
-    assert bool(cues[0, 0]) is complaint
-
-
-@pytest.mark.parametrize(
-    ("text", "complaint"),
-    [
+        # too expensive, unless negated
         ("mahal banget", True),
         ("terlalu mahal untuk kualitas segini", True),
         ("tidak terlalu mahal", False),
         ("tidak mahal banget kok", False),
     ],
 )
-def test_too_expensive_is_a_complaint_unless_negated(text: str, complaint: bool) -> None:
+def test_complaint_cues(text: str, complaint: bool) -> None:
     cues = cue_matrix(pl.Series([text]), {"complaint": INTENT_CUES["complaint"]})
     assert bool(cues[0, 0]) is complaint
 
