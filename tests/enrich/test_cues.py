@@ -16,6 +16,7 @@ from retailpulse.enrich.cues import (
     _NOT_A_QUESTION,
     CUE_LABELS,
     _join_literals,
+    asks_nothing,
     batch_cues,
     clause_cues,
     cue_matrix,
@@ -98,6 +99,11 @@ def test_chinese_question_words_that_ask_nothing_are_not_question_cues(
 ) -> None:
     cues = cue_matrix(pl.Series([text]), {"question": INTENT_CUES["question"]})
     assert bool(cues[0, 0]) is question
+
+
+def test_asks_nothing_finds_the_chinese_question_words_that_ask_nothing() -> None:
+    texts = pl.Series(["服务不怎么样", "质量怎么样 ?", "去哪里都很方便", "哪里可以买到", None, ""])
+    assert asks_nothing(texts).tolist() == [True, False, True, False, False, False]
 
 
 def test_message_has_the_cues_of_its_clauses() -> None:

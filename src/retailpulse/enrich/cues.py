@@ -183,6 +183,19 @@ def _join_literals(label: str, cues: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(literals)
 
 
+def asks_nothing(texts: pl.Series) -> npt.NDArray[np.bool_]:
+    """Does each text hold a Chinese question word that asks nothing (:data:`_NOT_A_QUESTION`:
+    服务不怎么样, 去哪里都很方便)? The intent head learnt 怎么样 and 哪里 as question n-grams,
+    so it can read one as a question that the cues do not see."""
+    out = np.zeros(len(texts), dtype=bool)
+    maybe = texts.str.contains(_NOT_A_QUESTION_TRIGGER).fill_null(False).to_numpy()
+    rows = np.flatnonzero(maybe)
+    if len(rows):
+        hit = texts.gather(rows).str.contains(_NOT_A_QUESTION).fill_null(False).to_numpy()
+        out[rows[hit]] = True
+    return out
+
+
 def batch_cues(s: Scores, n: int) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Cue matrices (:data:`CUE_LABELS`) of every clause and of every message (a message has
     a cue when one of its clauses has it)."""

@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa
 
 from retailpulse.enrich.asking import asks
-from retailpulse.enrich.cues import CUE_LABELS, clause_cues
+from retailpulse.enrich.cues import CUE_LABELS, asks_nothing, clause_cues
 from retailpulse.enrich.embedding import embed
 from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.gate import gate_of, ngram_view, uncertain
@@ -267,13 +267,17 @@ def _intents(
     cues: npt.NDArray[np.bool_],
     sentiment: npt.NDArray[np.int64],
     aspects: Sequence[str],
+    normalised: pl.Series,
 ) -> list[str]:
     """Head above its threshold, or a cue of the label; a negative message with a negative
     aspect is a complaint, a positive one with a positive aspect praise; praise is never
-    found in a negative message, nor a complaint in a positive one."""
+    found in a negative message, nor a complaint in a positive one; a message whose Chinese
+    question word asks nothing (服务不怎么样) is a question only by a question cue."""
     h = model.head("intent")
     p = sigmoid(s.message[:, h.start : h.stop])
     present = p >= _thresholds(h.thresholds, len(h.labels))
+    if "question" in h.labels:
+        present[:, h.labels.index("question")] &= ~asks_nothing(normalised)
     aspect_text = pl.Series(list(aspects), dtype=pl.String)
     if "complaint" in h.labels:
         neg = aspect_text.str.contains(":negative").to_numpy() & (sentiment == 0)
@@ -390,7 +394,8 @@ def _opinions(
         if "aspects" in want:
             cols["aspects"] = _blank(aspects, empty)
         if "intents" in want:
-            cols["intents"] = _blank(_intents(m, s, message_cue, sentiment, aspects), empty)
+            intents = _intents(m, s, message_cue, sentiment, aspects, normalised)
+            cols["intents"] = _blank(intents, empty)
 
 
 def _gated(
