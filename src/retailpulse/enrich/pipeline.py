@@ -277,7 +277,10 @@ def _intents(
     p = sigmoid(s.message[:, h.start : h.stop])
     present = p >= _thresholds(h.thresholds, len(h.labels))
     if "question" in h.labels:
-        present[:, h.labels.index("question")] &= ~asks_nothing(normalised)
+        # only the messages the head calls questions are read again
+        q = h.labels.index("question")
+        rows = np.flatnonzero(present[:, q])
+        present[rows[asks_nothing(normalised.gather(rows))], q] = False
     aspect_text = pl.Series(list(aspects), dtype=pl.String)
     if "complaint" in h.labels:
         neg = aspect_text.str.contains(":negative").to_numpy() & (sentiment == 0)
