@@ -6,7 +6,15 @@ import numpy as np
 import polars as pl
 import pytest
 
-from retailpulse.enrich.asking import ASKING_CUES, MAX_ASKING_SIZE, RHETORICAL, asks, message_size
+from retailpulse.enrich.asking import (
+    ASKING_CUES,
+    MAX_ASKING_SIZE,
+    RHETORICAL,
+    asks,
+    asks_for_stock,
+    message_size,
+    shop_question,
+)
 from retailpulse.enrich.cues import clause_cues
 from retailpulse.enrich.lexicon import INTENT_CUES
 from retailpulse.enrich.pipeline import enrich_texts, without_evidence
@@ -33,8 +41,10 @@ def test_message_size_counts_words_and_half_han_characters() -> None:
         ("When will my order ship?", True),
         ("什么时候发货", True),
         ("門店週日開門嗎？", True),
+        # a shop-chat frame without an asking word
+        ("ready stok kak?", True),
         # a question mark alone, why and how-come words: rhetorical as often as not
-        ("ready stok kak?", False),
+        ("harganya segitu?", False),
         ("kenapa belum dikirim?", False),
         ("Why is it so late?", False),
         ("kok belum dikirim kak?", False),
@@ -53,6 +63,62 @@ def test_message_size_counts_words_and_half_han_characters() -> None:
 )
 def test_short_information_question(text: str, asking: bool) -> None:
     assert bool(asks(normalise([text]))[0]) is asking
+
+
+#: Shop-chat questions without an asking word, and rhetorical questions that look like them.
+SHOP_FRAMES = [
+    # opening ada / masih ada / ready / stok / bisa / boleh, after a greeting or not
+    ("Ada promo apa minggu ini?", True, False),
+    ("ada warna lain kak?", True, True),
+    ("Min ada yg XL ga?", True, True),
+    ("ready kak?", True, True),
+    ("Kak, ready gk?", True, True),
+    ("Halo min! ready?", True, True),
+    ("bisa COD gak kak?", True, False),
+    ("Gan, bs cod?", True, False),
+    ("Boleh minta nomor resi?", True, False),
+    ("Sudah bisa dipesan kak?", True, False),
+    ("ada stok tak?", True, True),
+    # closing ada / ready / bisa, the closing "or not" asks
+    ("Kirim ke Malaysia bisa?", True, False),
+    ("stoknya masih ada?", True, True),
+    ("size M masih ada gak?", True, True),
+    ("warna hitam ready gak kak?", True, True),
+    # a closing apa to the shop, a how-to
+    ("ini bahannya apa kak?", True, False),
+    ("warnanya apa aja kak?", True, False),
+    ("cara returnya gimana kak?", True, False),
+    # English: an auxiliary first
+    ("Any promo this weekend?", True, False),
+    ("Hi! Do you have this in blue?", True, False),
+    # rhetorical: a negator, a particle, two marks, two apa, no frame word
+    ("gak bisa dipakai??", False, False),
+    ("masa gak bisa dikirim?", False, False),
+    ("tak bisa dipakai?", False, False),
+    ("ada yang tidak beres?", False, False),
+    ("ini apa sih?", False, False),
+    ("apa-apaan ini?", False, False),
+    ("pesen apa dikirim apa?", False, False),
+    ("mau jadi apa?", False, False),
+    ("barangnya original kan kak?", False, False),
+    ("ready? katanya ready!", False, False),
+    ("Tokonya buka hari minggu?", False, False),
+    ("Don't you have it in blue?", False, False),
+    ("ada ukuran L", False, False),
+]
+
+
+@pytest.mark.parametrize(("text", "frame", "stock"), SHOP_FRAMES)
+def test_shop_chat_question_frames(text: str, frame: bool, stock: bool) -> None:
+    normalised = normalise([text])
+    assert bool(shop_question(normalised)[0]) is frame
+    assert bool(asks_for_stock(normalised)[0]) is stock
+
+
+def test_shop_frames_without_messages_and_with_nulls() -> None:
+    for find in (shop_question, asks_for_stock):
+        assert find(pl.Series([], dtype=pl.String)).shape == (0,)
+        assert find(pl.Series([None], dtype=pl.String)).tolist() == [False]
 
 
 def test_the_size_limit_is_inclusive() -> None:
@@ -84,8 +150,11 @@ def test_retail_status_words_are_not_evidence_of_an_opinion() -> None:
 
 
 def test_asking_without_evidence_is_weak_in_every_language() -> None:
-    texts = ["kapan dikirim kak?", "kapan dikirim kak? kecewa", "ready stok kak?"]
-    assert _without_evidence(texts, "id") == ([True, False, False], [True, False, False])
+    texts = ["kapan dikirim kak?", "kapan dikirim kak? kecewa", "ready stok kak?", "segitu?"]
+    assert _without_evidence(texts, "id") == (
+        [True, False, True, False],
+        [True, False, True, False],
+    )
     # an English message without evidence is weak whether or not it asks
     assert _without_evidence(["When will my order ship?", "I went to the mall"], "en") == (
         [True, True],

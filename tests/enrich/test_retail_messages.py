@@ -152,6 +152,30 @@ QUESTIONS = [
     ("请问几点关门", ""),
 ]
 
+#: Shop-chat questions without an asking word (rules version 6): before, the fast tier called
+#: "ada warna lain kak?" a complaint (negative 0.76, product_quality:negative) and "bisa cod?"
+#: praise (positive 0.59); a frame that asks about stock names availability.
+SHOP_QUESTIONS = [
+    ("Ada promo apa minggu ini?", "promotion"),
+    ("ada ukuran L gak kak?", "availability"),
+    ("ada warna lain kak?", "availability"),
+    ("ready stok kak?", "availability"),
+    ("stoknya masih ada?", "availability"),
+    ("bisa cod?", "delivery"),
+    ("bisa dikirim ke Bali?", "delivery"),
+    ("Kirim ke Malaysia bisa?", ""),
+    ("ini bahannya apa kak?", "product_quality"),
+    ("cara returnya gimana kak?", ""),
+    ("Is the red one in stock?", "availability"),
+    ("Any promo this weekend?", "promotion"),
+]
+#: Rhetorical questions in the same words keep the heads' judgement.
+RHETORICAL_SHOP_QUESTIONS = [
+    "pesen apa dikirim apa?",
+    "masa gak bisa dikirim?",
+    "gak bisa dipakai??",
+]
+
 #: Questions that complain stay negative complaints: a why word, a complaint cue, or a
 #: question inside a longer complaint.
 COMPLAINING_QUESTIONS = [
@@ -164,11 +188,14 @@ COMPLAINING_QUESTIONS = [
 
 
 @pytest.mark.parametrize("tier", ["fast", "accurate"])
-def test_short_information_questions_are_neutral_questions(tier: str) -> None:
-    texts = [t for t, _ in QUESTIONS]
+@pytest.mark.parametrize("questions", [QUESTIONS, SHOP_QUESTIONS], ids=["asking", "shop"])
+def test_short_information_questions_are_neutral_questions(
+    tier: str, questions: list[tuple[str, str]]
+) -> None:
+    texts = [t for t, _ in questions]
     out = enrich_texts(texts, tier=tier).select("sentiment", "intents", "aspects")
     for (text, aspect), (sentiment, intents, aspects) in zip(
-        QUESTIONS, out.iter_rows(), strict=True
+        questions, out.iter_rows(), strict=True
     ):
         found = set(intents.split(";"))
         assert sentiment == "neutral", (tier, text)
@@ -191,6 +218,12 @@ def test_a_chinese_question_word_that_asks_nothing_is_no_question(tier: str) -> 
 def test_complaining_questions_stay_negative_complaints(tier: str) -> None:
     for text, sentiment, intents in _sentiment_and_intents(COMPLAINING_QUESTIONS, tier):
         assert sentiment == "negative" and {"complaint", "question"} <= intents, (tier, text)
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_rhetorical_shop_questions_stay_negative(tier: str) -> None:
+    for text, sentiment, _ in _sentiment_and_intents(RHETORICAL_SHOP_QUESTIONS, tier):
+        assert sentiment == "negative", (tier, text)
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,28 @@ rule would have made 2-16 of them neutral. As written it touches none of the 4,4
 three valid files (and 2 of SmSA's and 2 of ChnSentiCorp's at 15 words), so it moves no
 validation figure; its effect is on the retail questions of
 ``tests/enrich/test_retail_messages.py``.
+
+**Shop-chat questions without an asking word** (:func:`shop_question`). Indonesian and Malay
+customers ask a shop in yes/no frames that hold none of those words: *ada ukuran L gak kak?*
+("is there a size L?"), *ready kak?*, *bisa COD?*, *Kirim ke Malaysia bisa?*, *Ada promo apa
+minggu ini?*; English ones open with an auxiliary ("Is the red one in stock?", "Any promo this
+weekend?"). Before, the heads judged them, and half came out as complaints (*ada warna lain
+kak?* negative 0.76 with ``product_quality:negative``) or praise (*bisa cod?* positive 0.59).
+A frame is one sentence ending in its only question mark, with no negator (the closing
+*gak* / *tidak* of "X or not?" aside), no rhetorical particle (*sih*, *masa*, *kok*, *kan*,
+*dong*...), and one of:
+
+* an opening *ada* / *masih ada* / *ready* / *stok* / *bisa* / *boleh* / *tersedia* or a
+  how-to *cara* (after a greeting or a form of address);
+* a closing *ada* / *ready* / *bisa* / *boleh* / *berapa* / *kapan*;
+* a closing *apa* in a message that addresses the shop (*kak*, *min*, *gan*, *sis*...);
+* an English auxiliary first.
+
+A frame that asks about stock (:func:`asks_for_stock`) names ``availability``. Rhetorical
+questions keep their judgement: *gak bisa dipakai??*, *masa gak bisa dikirim?*, *ini apa
+sih?*, "pesen apa dikirim apa?". The frames match none of the texts of the shared train or
+valid files (their short questions are rhetorical or PRDECT-ID's lost emoji), so no figure
+moves; they were written for the messages of a shop's inbox, which those files do not hold.
 """
 
 from __future__ import annotations
@@ -45,6 +67,35 @@ WHY_WORDS = ("why", "how come", "kenapa", "mengapa", "kok", "为什么", "为何
 #: Words of a short message (a Han character counts half).
 MAX_ASKING_SIZE = 12
 
+#: Greetings and forms of address that open or close a message to a shop (normalised: *kak*
+#: is already *kakak*).
+ADDRESS = (
+    "kakak", "ka", "min", "admin", "gan", "agan", "sis", "sist", "mbak", "mba", "mas", "bang",
+    "bu", "pak", "om", "seller", "halo", "hallo", "hai", "hi", "hello", "permisi", "pagi",
+    "siang", "sore", "malam", "selamat",
+)  # fmt: skip
+_ADDRESS = "(?:" + "|".join(ADDRESS) + ")"
+#: The end of a frame: forms of address and *ya*, then the only question mark.
+_TAIL = rf"(?:\s+(?:{_ADDRESS}|ya|yah))*\s*\?\s*$"
+#: A greeting or form of address before the question, with its comma or "!" already gone.
+_OPENING = rf"^(?:(?:{_ADDRESS}|mau\s+tanya|numpang\s+tanya|tanya)\s+(?:!\s+)?)*"
+#: Negators anywhere but in the closing "or not" (*ada ukuran L gak kak?*).
+_NEGATOR = r"(?-u:\b)(?:tidak|tak|belum|bukan|jangan|tanpa|kurang|not|no|never)(?-u:\b)|n't(?-u:\b)"
+#: Particles of a rhetorical question (*masa gak bisa?*, *ini apa sih?*, *kok gitu?*).
+_RHETORICAL_PARTICLE = (
+    r"(?-u:\b)(?:sih|si|masa|masak|kok|koq|kan|dong|deh|lah|loh|lho|emang|memang|kenapa|"
+    r"mengapa|gimana|bagaimana|apaan|macam|kayak|kaya|tuh|nih|lagi|pula|malah|terus)(?-u:\b)"
+)
+_OPENS = (
+    r"^(?:masih\s+|apa\s+|apakah\s+|sudah\s+)?"
+    r"(?:ada|ready|stok|stock|bisa|boleh|bisakah|bolehkah|tersedia)(?-u:\b)"
+)
+_CLOSES = rf"(?-u:\b)(?:ada|ready|bisa|boleh|tersedia|berapa|kapan|dimana|di\s+mana){_TAIL}"
+_CLOSES_WHAT = rf"(?-u:\b)apa(?:\s+saja)?{_TAIL}"
+#: How-to questions: *caranya gimana kak?*, *gimana cara retur?* (their *gimana* asks).
+_HOW_TO = r"^(?:(?:gimana|bagaimana)\s+)?cara(?:nya)?(?-u:\b)"
+_ENGLISH = r"^(?:is|are|do|does|can|could|will|would|have|has|any|may)(?-u:\b)"
+
 
 def message_size(normalised: pl.Series) -> npt.NDArray[np.float64]:
     """Words of each normalised message, a Han character counting half."""
@@ -61,16 +112,86 @@ def message_size(normalised: pl.Series) -> npt.NDArray[np.float64]:
     return size
 
 
+def _body() -> pl.Expr:
+    """The question in the column ``t`` without its greeting ("halo min! ready?") and without
+    the marks of English opinion words."""
+    return pl.col("t").str.replace_all(r" lex(?:pos|neg)(?-u:\b)", "").str.replace(_OPENING, "")
+
+
+def shop_question_expr() -> pl.Expr:
+    """:func:`shop_question` as a Polars expression over the column ``t``."""
+    body = _body()
+    # "X or not?": the closing negator asks, it does not negate
+    core = body.str.replace(rf"(?-u:\b)(?:tidak|tak){_TAIL}", " ?")
+    # a how-to question's gimana asks: "caranya gimana kak?"
+    particles = (
+        pl.when(body.str.contains(_HOW_TO))
+        .then(body.str.replace_all(r"(?-u:\b)(?:gimana|bagaimana)(?-u:\b)", ""))
+        .otherwise(body)
+    )
+    return (
+        (body.str.count_matches(r"[?!]") == 1)
+        & body.str.contains(r"\?\s*$")
+        & ~core.str.contains(_NEGATOR)
+        & ~particles.str.contains(_RHETORICAL_PARTICLE)
+        & (
+            body.str.contains(_OPENS)
+            | body.str.contains(_HOW_TO)
+            | core.str.contains(_CLOSES)
+            | core.str.contains(_CLOSES_WHAT)
+            & pl.col("t").str.contains(rf"(?-u:\b){_ADDRESS}(?-u:\b)")
+            & (body.str.count_matches(r"(?-u:\b)apa(?-u:\b)") == 1)
+            | body.str.contains(_ENGLISH)
+        )
+    )
+
+
+def shop_question(normalised: pl.Series) -> npt.NDArray[np.bool_]:
+    """Is each normalised message a shop-chat question frame with no asking word (*ada ukuran
+    L gak kak?*, *bisa cod?*, "Is the red one in stock?"; see the module's docstring)? Size,
+    why words and opinion evidence are the caller's to rule out."""
+    if not len(normalised):
+        return np.zeros(0, dtype=bool)
+    found = pl.DataFrame({"t": normalised}).select(shop_question_expr().fill_null(False))
+    out: npt.NDArray[np.bool_] = found.to_series().to_numpy()
+    return out
+
+
+#: Frames that ask whether something is in stock: *ready kak?*, *stoknya masih ada?*, *ada
+#: ukuran L gak kak?*, *size M masih ada gak?*.
+_IN_STOCK = (
+    r"^(?:masih\s+)?(?:ready|stok|stock|tersedia)(?-u:\b)|"
+    r"^(?:masih\s+)?ada\s+(?:ukuran|size|warna|stok|stock|varian|model|tipe|type|yang\s+"
+    rf"(?:ukuran|size|warna|[a-z0-9]{{1,4}}(?:\s+(?:tidak|tak))?{_TAIL}))|"
+    rf"(?:masih\s+ada|ready|tersedia)(?:\s+(?:tidak|tak))?{_TAIL}"
+)
+
+
+def asks_for_stock(normalised: pl.Series) -> npt.NDArray[np.bool_]:
+    """Of the :func:`shop_question` frames, those that ask whether something is in stock (their
+    aspect is ``availability``: *ada ukuran L gak kak?* names a size, not its quality)."""
+    if not len(normalised):
+        return np.zeros(0, dtype=bool)
+    body = _body()
+    found = pl.DataFrame({"t": normalised}).select(
+        (shop_question_expr() & body.str.contains(_IN_STOCK)).fill_null(False)
+    )
+    out: npt.NDArray[np.bool_] = found.to_series().to_numpy()
+    return out
+
+
 def asks(normalised: pl.Series) -> npt.NDArray[np.bool_]:
-    """Is each normalised message a short information question (an asking cue, no why word,
-    at most :data:`MAX_ASKING_SIZE` words)? Opinion evidence is the caller's to rule out."""
+    """Is each normalised message a short information question (an asking cue or a
+    :func:`shop_question` frame, no why word, at most :data:`MAX_ASKING_SIZE` words)? Opinion
+    evidence is the caller's to rule out."""
     out = np.zeros(len(normalised), dtype=bool)
     if not len(normalised):
         return out
     short = message_size(normalised) <= MAX_ASKING_SIZE
     rows = np.flatnonzero(short)
     if len(rows):
+        text = normalised.gather(rows)
         # the key "question" gets the question rewrite (不怎么, 去哪里都... ask nothing)
-        hit = cue_matrix(normalised.gather(rows), {"question": ASKING_CUES, "why": WHY_WORDS})
-        out[rows[hit[:, 0] & ~hit[:, 1]]] = True
+        hit = cue_matrix(text, {"question": ASKING_CUES, "why": WHY_WORDS})
+        out[rows[(hit[:, 0] | shop_question(text)) & ~hit[:, 1]]] = True
     return out

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from retailpulse.enrich.asking import asks
+from retailpulse.enrich.asking import asks, asks_for_stock, shop_question
 from retailpulse.enrich.cues import CUE_LABELS, asks_nothing, clause_cues
 from retailpulse.enrich.embedding import embed
 from retailpulse.enrich.entities import Catalog
@@ -36,7 +36,7 @@ ENRICHMENT_COLUMNS = tuple(f.name for f in ENRICHMENT_FIELDS)
 
 #: Version of the rules around the heads (cue lexicons, polarity and intent rules); part of
 #: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
-RULES_VERSION = 5
+RULES_VERSION = 6
 
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
 #: cue; chosen on the shared *train* files (see the model card).
@@ -268,14 +268,22 @@ def _intents(
     sentiment: npt.NDArray[np.int64],
     aspects: Sequence[str],
     normalised: pl.Series,
+    asking: npt.NDArray[np.bool_],
 ) -> list[str]:
     """Head above its threshold, or a cue of the label; a negative message with a negative
     aspect is a complaint, a positive one with a positive aspect praise; praise is never
     found in a negative message, nor a complaint in a positive one; a message whose Chinese
-    question word asks nothing (服务不怎么样) is a question only by a question cue."""
+    question word asks nothing (服务不怎么样) is a question only by a question cue; a short
+    information question in a shop-chat frame ("ada warna lain kak?", "bisa cod?") neither
+    complains nor praises (other short questions can: "Sold out terus, kapan restok?")."""
     h = model.head("intent")
     p = sigmoid(s.message[:, h.start : h.stop])
     present = p >= _thresholds(h.thresholds, len(h.labels))
+    rows = np.flatnonzero(asking)
+    framed = rows[shop_question(normalised.gather(rows))] if len(rows) else rows
+    for name in ("complaint", "praise"):
+        if name in h.labels:
+            present[framed, h.labels.index(name)] = False
     if "question" in h.labels:
         # only the messages the head calls questions are read again
         q = h.labels.index("question")
@@ -306,6 +314,7 @@ def _aspects(
     sentiment: npt.NDArray[np.int64],
     cues: npt.NDArray[np.bool_],
     asking: npt.NDArray[np.bool_],
+    normalised: pl.Series,
 ) -> list[str]:
     sent = model.head("sentiment")
     clause_sent = s.clause[:, sent.start : sent.stop].argmax(axis=1)
@@ -334,6 +343,11 @@ def _aspects(
             for j, name in enumerate(h.labels):
                 if name in ASPECT_CUES:
                     present[:, j] |= cues[:, CUE_LABELS.index(name)]
+            if "availability" in h.labels:
+                # "ada ukuran L gak kak?" asks whether a size is in stock
+                rows = np.flatnonzero(asking)
+                stock = rows[asks_for_stock(normalised.gather(rows))] if len(rows) else rows
+                present[np.isin(s.clause_rows, stock), h.labels.index("availability")] = True
         ci, cj = np.nonzero(present)
         found_rows.append(s.clause_rows[ci])
         found_names.append(np.array(h.labels, dtype=object)[cj])
@@ -393,11 +407,11 @@ def _opinions(
     if "emotion" in want:
         cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
     if {"intents", "aspects"} & want:
-        aspects = _aspects(m, s, len(normalised), sentiment, clause_cue, asking)
+        aspects = _aspects(m, s, len(normalised), sentiment, clause_cue, asking, normalised)
         if "aspects" in want:
             cols["aspects"] = _blank(aspects, empty)
         if "intents" in want:
-            intents = _intents(m, s, message_cue, sentiment, aspects, normalised)
+            intents = _intents(m, s, message_cue, sentiment, aspects, normalised, asking)
             cols["intents"] = _blank(intents, empty)
 
 
