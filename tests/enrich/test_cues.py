@@ -50,6 +50,8 @@ from retailpulse.enrich.scoring import score
         ("terlalu mahal untuk kualitas segini", True),
         ("tidak terlalu mahal", False),
         ("tidak mahal banget kok", False),
+        # chosen on the train files
+        ("bahannya tipis banget", True),
     ],
 )
 def test_complaint_cues(text: str, complaint: bool) -> None:
@@ -193,6 +195,15 @@ def test_overlapping_cues_of_different_labels_are_all_found() -> None:
         ("不错", True),  # 不错 ("not bad") is praise
         ("不不错", False),
         ("thank不好you", True),  # the removed negation joins "thank you"
+        # chosen on the train files, and their negations
+        ("mas budi sangat membantu", True),
+        ("pelayanannya baik sekali", True),
+        ("seller fast respon", True),
+        ("kurirnya sigap", True),
+        ("性价比高", True),
+        ("kurang sigap", False),
+        ("pelayanannya tidak baik sekali", False),
+        ("性价比不高", False),
     ],
 )
 def test_praise_after_a_negator_as_the_regex_reads_it(text: str, praise: bool) -> None:

@@ -113,6 +113,9 @@ STAFF_PRAISE = [
     "Kasirnya ramah",
     "Pelayanan mbak Rina ramah sekali, terima kasih",
     "Mas Andi kasirnya ramah dan sabar banget",
+    # "sangat membantu" is a praise cue since the rules' version 6 (the fast tier had read it
+    # as a complaint)
+    "Mas Budi di cabang Depok sangat membantu",
     "收银员很有礼貌",
     "导购小姐姐特别热情",
 ]

@@ -53,6 +53,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "stres", "capek", "sebel", "nyebelin", "ribet", "gagal", "tidak dibalas", "tidak dibales",
         "tidak direspon", "slow respon", "penyok", "robek", "sobek", "luntur", "kemahalan",
         "mahal banget", "mahal sekali", "terlalu mahal",
+        # chosen on the train files: all 14 train texts holding it are negative
+        "tipis banget",
         "tidak ramah", "judes", "jutek", "kapok", "payah", "lelet", "gimana sih", "失望", "投诉",
         "差评", "太差", "很差", "真差", "坏了", "退款", "退货", "骗", "垃圾", "再也不", "不满",
         "还没到", "还没收到", "没收到", "迟迟", "太慢", "很慢", "延误", "丢件", "破损", "压扁",
@@ -101,6 +103,10 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "值得", "好评如潮", "很快",
         # staff praised for how they serve (negated forms are not praise: "tidak ramah", 不热情)
         "friendly", "ramah", "sopan", "热情", "耐心", "周到", "有礼貌",
+        # chosen on the train files: 90% or more of the train texts holding each are positive
+        # (sangat baik 63 of 66, fast respon 40 of 41, sigap 23 of 24, 性价比高 101 of 106)
+        "sangat baik", "baik sekali", "baik banget", "sangat membantu", "membantu sekali",
+        "membantu banget", "fast respon", "fast response", "sigap", "性价比高", "服务好", "实惠",
     ),
     "purchase_intent": (
         "want to buy", "going to buy", "will buy", "will order", "gonna buy", "need to buy",
