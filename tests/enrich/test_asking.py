@@ -97,6 +97,7 @@ SHOP_FRAMES = [
     ("tak bisa dipakai?", False, False),
     ("ada yang tidak beres?", False, False),
     ("ini apa sih?", False, False),
+    ("Bisa-bisanya gini?", False, False),
     ("apa-apaan ini?", False, False),
     ("pesen apa dikirim apa?", False, False),
     ("mau jadi apa?", False, False),

@@ -81,10 +81,12 @@ _TAIL = rf"(?:\s+(?:{_ADDRESS}|ya|yah))*\s*\?\s*$"
 _OPENING = rf"^(?:(?:{_ADDRESS}|mau\s+tanya|numpang\s+tanya|tanya)\s+(?:!\s+)?)*"
 #: Negators anywhere but in the closing "or not" (*ada ukuran L gak kak?*).
 _NEGATOR = r"(?-u:\b)(?:tidak|tak|belum|bukan|jangan|tanpa|kurang|not|no|never)(?-u:\b)|n't(?-u:\b)"
-#: Particles of a rhetorical question (*masa gak bisa?*, *ini apa sih?*, *kok gitu?*).
+#: Particles of a rhetorical question (*masa gak bisa?*, *ini apa sih?*, *kok gitu?*,
+#: *bisa-bisanya gini?*).
 _RHETORICAL_PARTICLE = (
     r"(?-u:\b)(?:sih|si|masa|masak|kok|koq|kan|dong|deh|lah|loh|lho|emang|memang|kenapa|"
-    r"mengapa|gimana|bagaimana|apaan|macam|kayak|kaya|tuh|nih|lagi|pula|malah|terus)(?-u:\b)"
+    r"mengapa|gimana|bagaimana|apaan|macam|kayak|kaya|tuh|nih|lagi|pula|malah|terus|bisanya)"
+    r"(?-u:\b)"
 )
 _OPENS = (
     r"^(?:masih\s+|apa\s+|apakah\s+|sudah\s+)?"
