@@ -62,7 +62,7 @@ def test_message_size_counts_words_and_half_han_characters() -> None:
     ],
 )
 def test_short_information_question(text: str, asking: bool) -> None:
-    assert bool(asks(normalise([text]))[0]) is asking
+    assert bool(asks(normalise([text]))[0][0]) is asking
 
 
 #: Shop-chat questions without an asking word, and rhetorical questions that look like them.
@@ -91,6 +91,16 @@ SHOP_FRAMES = [
     # English: an auxiliary first
     ("Any promo this weekend?", True, False),
     ("Hi! Do you have this in blue?", True, False),
+    # "X or not?" right after the frame word, "already ... or not yet?"
+    ("ada gak size 40 kak?", True, True),
+    ("udah ready belum kak?", True, True),
+    # restock questions, colours, a closing ada with a size, Malay
+    ("ada stok lagi kak?", True, True),
+    ("masih ada yg hitam kak?", True, True),
+    ("ukuran L ada kak?", True, True),
+    ("adakah saiz M?", True, True),
+    ("bun, ada ukuran L?", True, True),
+    ("bisa tanpa dp kak?", True, False),
     # rhetorical: a negator, a particle, two marks, two apa, no frame word
     ("gak bisa dipakai??", False, False),
     ("masa gak bisa dikirim?", False, False),
@@ -98,6 +108,17 @@ SHOP_FRAMES = [
     ("ada yang tidak beres?", False, False),
     ("ini apa sih?", False, False),
     ("Bisa-bisanya gini?", False, False),
+    # nagging and sarcasm
+    ("ada orang gak?", False, False),
+    ("bisa baca gak?", False, False),
+    ("ada respon?", False, False),
+    ("bisa dibales ga?", False, False),
+    ("katanya ready?", False, False),
+    ("ready apanya kak?", False, False),
+    ("Do you even read messages?", False, False),
+    ("Is anyone there?", False, False),
+    # the closing kapan / dimana are asking cues, and can complain: no frame
+    ("paket saya dimana kak?", False, False),
     ("apa-apaan ini?", False, False),
     ("pesen apa dikirim apa?", False, False),
     ("mau jadi apa?", False, False),
@@ -120,23 +141,36 @@ def test_shop_frames_without_messages_and_with_nulls() -> None:
     for find in (shop_question, asks_for_stock):
         assert find(pl.Series([], dtype=pl.String)).shape == (0,)
         assert find(pl.Series([None], dtype=pl.String)).tolist() == [False]
+        assert find(pl.Series([None])).tolist() == [False]
+
+
+def test_repeated_marks_are_impatient_not_a_frame() -> None:
+    texts = normalise(["ada ukuran L gak kak??", "kapan dikirim kak??", "ada ukuran L gak kak?"])
+    asking, framed = asks(texts, np.array([True, True, False]))
+    # an asking cue still asks; a frame needs one calm mark
+    assert asking.tolist() == [False, True, True]
+    assert framed.tolist() == [False, False, True]
 
 
 def test_the_size_limit_is_inclusive() -> None:
     words = ["kapan"] + ["kirim"] * (MAX_ASKING_SIZE - 1)
-    assert asks(pl.Series([" ".join(words), " ".join([*words, "lagi"])])).tolist() == [True, False]
+    asking, _ = asks(pl.Series([" ".join(words), " ".join([*words, "lagi"])]))
+    assert asking.tolist() == [True, False]
 
 
 def test_no_messages_and_null_messages() -> None:
-    assert asks(pl.Series([], dtype=pl.String)).shape == (0,)
-    assert asks(pl.Series([None], dtype=pl.String)).tolist() == [False]
+    assert [a.shape for a in asks(pl.Series([], dtype=pl.String))] == [(0,), (0,)]
+    assert [a.tolist() for a in asks(pl.Series([None], dtype=pl.String))] == [[False], [False]]
+    assert [a.tolist() for a in asks(pl.Series([None]))] == [[False], [False]]
 
 
 def _without_evidence(texts: list[str], language: str) -> tuple[list[bool], list[bool]]:
     lists = clause_lists(pl.Series(texts))
     cl = explode_clauses(lists)
     _, message = clause_cues(cl["clause"], cl["row"].to_numpy(), len(texts))
-    weak, asking = without_evidence([language] * len(texts), lists["normalised"], message)
+    weak, asking, _ = without_evidence(
+        [language] * len(texts), lists["normalised"], message, pl.Series(texts)
+    )
     return weak.tolist(), asking.tolist()
 
 
@@ -155,6 +189,11 @@ def test_asking_without_evidence_is_weak_in_every_language() -> None:
     assert _without_evidence(texts, "id") == (
         [True, False, True, False],
         [True, False, True, False],
+    )
+    # a frame whose original text repeats its marks is impatient, not asking
+    assert _without_evidence(["ada ukuran L gak kak???", "ada ukuran L gak kak?"], "id") == (
+        [False, True],
+        [False, True],
     )
     # an English message without evidence is weak whether or not it asks
     assert _without_evidence(["When will my order ship?", "I went to the mall"], "en") == (

@@ -71,28 +71,39 @@ MAX_ASKING_SIZE = 12
 #: is already *kakak*).
 ADDRESS = (
     "kakak", "ka", "min", "admin", "gan", "agan", "sis", "sist", "mbak", "mba", "mas", "bang",
-    "bu", "pak", "om", "seller", "halo", "hallo", "hai", "hi", "hello", "permisi", "pagi",
-    "siang", "sore", "malam", "selamat",
+    "bu", "pak", "om", "seller", "halo", "hallo", "hai", "hi", "hello", "permisi", "misi",
+    "pagi", "siang", "sore", "malam", "selamat", "bun", "bunda", "koh", "cici", "sista",
 )  # fmt: skip
 _ADDRESS = "(?:" + "|".join(ADDRESS) + ")"
 #: The end of a frame: forms of address and *ya*, then the only question mark.
 _TAIL = rf"(?:\s+(?:{_ADDRESS}|ya|yah))*\s*\?\s*$"
 #: A greeting or form of address before the question, with its comma or "!" already gone.
 _OPENING = rf"^(?:(?:{_ADDRESS}|mau\s+tanya|numpang\s+tanya|tanya)\s+(?:!\s+)?)*"
-#: Negators anywhere but in the closing "or not" (*ada ukuran L gak kak?*).
-_NEGATOR = r"(?-u:\b)(?:tidak|tak|belum|bukan|jangan|tanpa|kurang|not|no|never)(?-u:\b)|n't(?-u:\b)"
-#: Particles of a rhetorical question (*masa gak bisa?*, *ini apa sih?*, *kok gitu?*,
-#: *bisa-bisanya gini?*).
+#: Negators anywhere but in the "or not" of *ada ukuran L gak kak?*, *ada gak size 40?* and
+#: *udah ready belum?*.
+_NEGATOR = r"(?-u:\b)(?:tidak|tak|belum|bukan|jangan|kurang|not|no|never)(?-u:\b)|n't(?-u:\b)"
+#: "X or not?" at the end, or right after the frame's first word.
+_OR_NOT_CLOSING = rf"(?-u:\b)(?:tidak|tak){_TAIL}"
+_OR_NOT_ALREADY = rf"^(sudah\s.*\S)\s+belum{_TAIL}"
+_OR_NOT_OPENING = r"^((?:masih\s+)?(?:ada|ready|bisa|boleh))\s+(?:tidak|tak)(?-u:\b)"
+#: Particles and words of a rhetorical or nagging question: *masa gak bisa?*, *ini apa sih?*,
+#: *bisa-bisanya gini?*, *katanya ready?*, *ready apanya?*, *ada orang gak?*, *bisa baca gak?*,
+#: *ada respon?*, "Do you even read messages?", "Is anyone there?".
 _RHETORICAL_PARTICLE = (
     r"(?-u:\b)(?:sih|si|masa|masak|kok|koq|kan|dong|deh|lah|loh|lho|emang|memang|kenapa|"
-    r"mengapa|gimana|bagaimana|apaan|macam|kayak|kaya|tuh|nih|lagi|pula|malah|terus|bisanya)"
-    r"(?-u:\b)"
+    r"mengapa|gimana|bagaimana|apaan|macam|tuh|pula|malah|terus|bisanya|katanya|dibilang|"
+    r"apanya|maksudnya|orang|otak|baca|kerja|tanggung\s+jawab|jaga|niat|gunanya|respon|"
+    r"respons|bal[ae]s|dibal[ae]s|lebih\s+cep[ae]t|even|ever|seriously|serious|kidding|someone|"
+    r"anyone|somebody|anybody)(?-u:\b)"
 )
 _OPENS = (
     r"^(?:masih\s+|apa\s+|apakah\s+|sudah\s+)?"
-    r"(?:ada|ready|stok|stock|bisa|boleh|bisakah|bolehkah|tersedia)(?-u:\b)"
+    r"(?:ada|adakah|ready|stok|stock|bisa|boleh|bisakah|bolehkah|tersedia)(?-u:\b)"
 )
-_CLOSES = rf"(?-u:\b)(?:ada|ready|bisa|boleh|tersedia|berapa|kapan|dimana|di\s+mana){_TAIL}"
+#: A closing frame word (*Kirim ke Malaysia bisa?*). The closing *kapan*, *dimana* and
+#: *berapa* are asking cues already, and "paket saya dimana kak?" can complain, so they are
+#: not frames.
+_CLOSES = rf"(?-u:\b)(?:ada|ready|bisa|boleh|tersedia){_TAIL}"
 _CLOSES_WHAT = rf"(?-u:\b)apa(?:\s+saja)?{_TAIL}"
 #: How-to questions: *caranya gimana kak?*, *gimana cara retur?* (their *gimana* asks).
 _HOW_TO = r"^(?:(?:gimana|bagaimana)\s+)?cara(?:nya)?(?-u:\b)"
@@ -120,11 +131,19 @@ def _body() -> pl.Expr:
     return pl.col("t").str.replace_all(r" lex(?:pos|neg)(?-u:\b)", "").str.replace(_OPENING, "")
 
 
+def _core() -> pl.Expr:
+    """:func:`_body` without the negator of "X or not?", which asks and does not negate."""
+    return (
+        _body()
+        .str.replace(_OR_NOT_CLOSING, " ?")
+        .str.replace(_OR_NOT_ALREADY, "${1} ?")
+        .str.replace(_OR_NOT_OPENING, "${1}")
+    )
+
+
 def shop_question_expr() -> pl.Expr:
     """:func:`shop_question` as a Polars expression over the column ``t``."""
-    body = _body()
-    # "X or not?": the closing negator asks, it does not negate
-    core = body.str.replace(rf"(?-u:\b)(?:tidak|tak){_TAIL}", " ?")
+    body, core = _body(), _core()
     # a how-to question's gimana asks: "caranya gimana kak?"
     particles = (
         pl.when(body.str.contains(_HOW_TO))
@@ -140,9 +159,11 @@ def shop_question_expr() -> pl.Expr:
             body.str.contains(_OPENS)
             | body.str.contains(_HOW_TO)
             | core.str.contains(_CLOSES)
-            | core.str.contains(_CLOSES_WHAT)
-            & pl.col("t").str.contains(rf"(?-u:\b){_ADDRESS}(?-u:\b)")
-            & (body.str.count_matches(r"(?-u:\b)apa(?-u:\b)") == 1)
+            | (
+                core.str.contains(_CLOSES_WHAT)
+                & pl.col("t").str.contains(rf"(?-u:\b){_ADDRESS}(?-u:\b)")
+                & (body.str.count_matches(r"(?-u:\b)apa(?-u:\b)") == 1)
+            )
             | body.str.contains(_ENGLISH)
         )
     )
@@ -154,18 +175,26 @@ def shop_question(normalised: pl.Series) -> npt.NDArray[np.bool_]:
     why words and opinion evidence are the caller's to rule out."""
     if not len(normalised):
         return np.zeros(0, dtype=bool)
-    found = pl.DataFrame({"t": normalised}).select(shop_question_expr().fill_null(False))
+    found = pl.DataFrame({"t": normalised.cast(pl.String)}).select(
+        shop_question_expr().fill_null(False)
+    )
     out: npt.NDArray[np.bool_] = found.to_series().to_numpy()
     return out
 
 
 #: Frames that ask whether something is in stock: *ready kak?*, *stoknya masih ada?*, *ada
-#: ukuran L gak kak?*, *size M masih ada gak?*.
+#: ukuran L gak kak?*, *masih ada yg hitam kak?*, *size M masih ada gak?*, *ukuran L ada kak?*.
+_STOCK_WORD = r"(?:ukuran|size|saiz|warna|stok|stock|varian|model|tipe|type)"
+_SIZE_OR_COLOUR = (
+    r"(?:xxs|xs|s|m|l|xl|xxl|xxxl|\d*xl|\d+|merah|hitam|putih|biru|hijau|kuning|abu|coklat|"
+    r"cokelat|pink|navy|krem|cream|ungu|oranye|orange|maroon|silver|gold|emas)"
+)
 _IN_STOCK = (
     r"^(?:masih\s+)?(?:ready|stok|stock|tersedia)(?-u:\b)|"
-    r"^(?:masih\s+)?ada\s+(?:ukuran|size|warna|stok|stock|varian|model|tipe|type|yang\s+"
-    rf"(?:ukuran|size|warna|[a-z0-9]{{1,4}}(?:\s+(?:tidak|tak))?{_TAIL}))|"
-    rf"(?:masih\s+ada|ready|tersedia)(?:\s+(?:tidak|tak))?{_TAIL}"
+    rf"^(?:masih\s+)?(?:ada|adakah)\s+(?:{_STOCK_WORD}|yang\s+(?:{_STOCK_WORD}|{_SIZE_OR_COLOUR}))"
+    r"(?-u:\b)|"
+    rf"(?:masih\s+ada|ready|tersedia){_TAIL}|"
+    rf"(?-u:\b){_STOCK_WORD}(?-u:\b).*(?-u:\b)ada{_TAIL}"
 )
 
 
@@ -174,26 +203,34 @@ def asks_for_stock(normalised: pl.Series) -> npt.NDArray[np.bool_]:
     aspect is ``availability``: *ada ukuran L gak kak?* names a size, not its quality)."""
     if not len(normalised):
         return np.zeros(0, dtype=bool)
-    body = _body()
-    found = pl.DataFrame({"t": normalised}).select(
-        (shop_question_expr() & body.str.contains(_IN_STOCK)).fill_null(False)
+    found = pl.DataFrame({"t": normalised.cast(pl.String)}).select(
+        (shop_question_expr() & _core().str.contains(_IN_STOCK)).fill_null(False)
     )
     out: npt.NDArray[np.bool_] = found.to_series().to_numpy()
     return out
 
 
-def asks(normalised: pl.Series) -> npt.NDArray[np.bool_]:
-    """Is each normalised message a short information question (an asking cue or a
-    :func:`shop_question` frame, no why word, at most :data:`MAX_ASKING_SIZE` words)? Opinion
-    evidence is the caller's to rule out."""
-    out = np.zeros(len(normalised), dtype=bool)
+def asks(
+    normalised: pl.Series, repeated_marks: npt.NDArray[np.bool_] | None = None
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(asking, framed): is each normalised message a short information question (an asking
+    cue or a :func:`shop_question` frame, no why word, at most :data:`MAX_ASKING_SIZE`
+    words), and is it in a frame? ``repeated_marks``: the messages whose original text
+    repeats its question or exclamation marks, which are in no frame. Opinion evidence is the
+    caller's to rule out."""
+    asking = np.zeros(len(normalised), dtype=bool)
+    framed = np.zeros(len(normalised), dtype=bool)
     if not len(normalised):
-        return out
+        return asking, framed
+    normalised = normalised.cast(pl.String)
     short = message_size(normalised) <= MAX_ASKING_SIZE
+    calm = np.ones(len(normalised), dtype=bool) if repeated_marks is None else ~repeated_marks
     rows = np.flatnonzero(short)
     if len(rows):
         text = normalised.gather(rows)
         # the key "question" gets the question rewrite (不怎么, 去哪里都... ask nothing)
         hit = cue_matrix(text, {"question": ASKING_CUES, "why": WHY_WORDS})
-        out[rows[(hit[:, 0] | shop_question(text)) & ~hit[:, 1]]] = True
-    return out
+        frame = shop_question(text) & calm[rows] & ~hit[:, 1]
+        asking[rows[(hit[:, 0] & ~hit[:, 1]) | frame]] = True
+        framed[rows[frame]] = True
+    return asking, framed

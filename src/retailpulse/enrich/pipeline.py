@@ -16,7 +16,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from retailpulse.enrich.asking import asks, asks_for_stock, shop_question
+from retailpulse.enrich.asking import asks, asks_for_stock
 from retailpulse.enrich.cues import CUE_LABELS, asks_nothing, clause_cues
 from retailpulse.enrich.embedding import embed
 from retailpulse.enrich.entities import Catalog
@@ -168,15 +168,21 @@ def _language_heads(
 
 
 def without_evidence(
-    language: Sequence[str], normalised: pl.Series, cues: npt.NDArray[np.bool_]
-) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """(weak, asking): the messages whose sentiment is neutral for want of evidence (no
-    complaint or praise cue, no emoji, no English opinion word) in a message that is English
-    or a short information question; and those of them that are such a question
+    language: Sequence[str],
+    normalised: pl.Series,
+    cues: npt.NDArray[np.bool_],
+    raw: pl.Series | None = None,
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """(weak, asking, framed): the messages whose sentiment is neutral for want of evidence
+    (no complaint or praise cue, no emoji, no English opinion word) in a message that is
+    English or a short information question; those of them that are such a question
     (:mod:`retailpulse.enrich.asking`: "kapan dikirim kak?", 什么时候发货, "When will my order
-    ship?"), whose aspects are asked about, not judged."""
+    ship?"), whose aspects are asked about, not judged; and those of them in a shop-chat
+    frame ("ada warna lain kak?", "bisa cod?"), which neither complain nor praise. A frame
+    whose ``raw`` text repeats its marks ("ada orang gak???", "?!") is impatient, not a frame
+    (normalisation keeps one mark)."""
     n = len(language)
-    weak, asking = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    weak, asking, framed = (np.zeros(n, dtype=bool) for _ in range(3))
     evidence = cues[:, CUE_LABELS.index("complaint")] | cues[:, CUE_LABELS.index("praise")]
     english = np.array([lang == "en" for lang in language], dtype=bool)
     question = cues[:, CUE_LABELS.index("question")]
@@ -184,12 +190,17 @@ def without_evidence(
     if len(rows):
         text = normalised.gather(rows)
         plain = ~_has_opinion(text)
-        ask = np.flatnonzero(plain & question[rows])
+        ask = rows[plain & question[rows]]
         if len(ask):
-            asking[rows[ask]] = asks(text.gather(ask))
+            repeated = (
+                raw.gather(ask).cast(pl.String).str.contains(r"[?？!！]{2,}").fill_null(False)
+                if raw is not None
+                else pl.Series(np.zeros(len(ask), dtype=bool))
+            ).to_numpy()
+            asking[ask], framed[ask] = asks(normalised.gather(ask), repeated)
         weak[rows] = plain & english[rows]
     weak |= asking
-    return weak, asking
+    return weak, asking, framed
 
 
 def _sentiment(
@@ -268,7 +279,7 @@ def _intents(
     sentiment: npt.NDArray[np.int64],
     aspects: Sequence[str],
     normalised: pl.Series,
-    asking: npt.NDArray[np.bool_],
+    framed: npt.NDArray[np.bool_],
 ) -> list[str]:
     """Head above its threshold, or a cue of the label; a negative message with a negative
     aspect is a complaint, a positive one with a positive aspect praise; praise is never
@@ -279,8 +290,6 @@ def _intents(
     h = model.head("intent")
     p = sigmoid(s.message[:, h.start : h.stop])
     present = p >= _thresholds(h.thresholds, len(h.labels))
-    rows = np.flatnonzero(asking)
-    framed = rows[shop_question(normalised.gather(rows))] if len(rows) else rows
     for name in ("complaint", "praise"):
         if name in h.labels:
             present[framed, h.labels.index(name)] = False
@@ -314,6 +323,7 @@ def _aspects(
     sentiment: npt.NDArray[np.int64],
     cues: npt.NDArray[np.bool_],
     asking: npt.NDArray[np.bool_],
+    framed: npt.NDArray[np.bool_],
     normalised: pl.Series,
 ) -> list[str]:
     sent = model.head("sentiment")
@@ -345,7 +355,7 @@ def _aspects(
                     present[:, j] |= cues[:, CUE_LABELS.index(name)]
             if "availability" in h.labels:
                 # "ada ukuran L gak kak?" asks whether a size is in stock
-                rows = np.flatnonzero(asking)
+                rows = np.flatnonzero(framed)
                 stock = rows[asks_for_stock(normalised.gather(rows))] if len(rows) else rows
                 present[np.isin(s.clause_rows, stock), h.labels.index("availability")] = True
         ci, cj = np.nonzero(present)
@@ -389,6 +399,7 @@ def _opinions(
     message_cue: npt.NDArray[np.bool_],
     weak: npt.NDArray[np.bool_],
     asking: npt.NDArray[np.bool_],
+    framed: npt.NDArray[np.bool_],
     p_sentiment: npt.NDArray[np.float32] | None = None,
 ) -> None:
     """Sentiment, emotion, aspects and intents of the wanted tasks, added to ``cols``
@@ -407,11 +418,11 @@ def _opinions(
     if "emotion" in want:
         cols["emotion"] = pl.Series(_emotion(m, s, normalised, p, empty), dtype=pl.String)
     if {"intents", "aspects"} & want:
-        aspects = _aspects(m, s, len(normalised), sentiment, clause_cue, asking, normalised)
+        aspects = _aspects(m, s, len(normalised), sentiment, clause_cue, asking, framed, normalised)
         if "aspects" in want:
             cols["aspects"] = _blank(aspects, empty)
         if "intents" in want:
-            intents = _intents(m, s, message_cue, sentiment, aspects, normalised, asking)
+            intents = _intents(m, s, message_cue, sentiment, aspects, normalised, framed)
             cols["intents"] = _blank(intents, empty)
 
 
@@ -524,7 +535,7 @@ def enrich_texts(
                 cols["script"] = pl.Series(script, dtype=pl.String)
         if s is not None and cues is not None:
             clause_cue, message_cue = cues.result()
-            weak, asking = without_evidence(language, normalised, message_cue)
+            weak, asking, framed = without_evidence(language, normalised, message_cue, raw)
             p_sentiment = None
             if gate is not None:
                 p_sentiment = _gated(
@@ -542,6 +553,7 @@ def enrich_texts(
                 message_cue,
                 weak,
                 asking,
+                framed,
                 p_sentiment,
             )
         if entities is not None:
