@@ -192,11 +192,10 @@ def without_evidence(
         plain = ~_has_opinion(text)
         ask = rows[plain & question[rows]]
         if len(ask):
-            repeated = (
-                raw.gather(ask).cast(pl.String).str.contains(r"[?？!！]{2,}").fill_null(False)
-                if raw is not None
-                else pl.Series(np.zeros(len(ask), dtype=bool))
-            ).to_numpy()
+            repeated = None
+            if raw is not None:
+                marks = raw.gather(ask).cast(pl.String).str.contains(r"[?？!！]{2,}")
+                repeated = marks.fill_null(False).to_numpy()
             asking[ask], framed[ask] = asks(normalised.gather(ask), repeated)
         weak[rows] = plain & english[rows]
     weak |= asking
