@@ -84,6 +84,10 @@ SHOP_FRAMES = [
     ("stoknya masih ada?", True, True),
     ("size M masih ada gak?", True, True),
     ("warna hitam ready gak kak?", True, True),
+    # opening hours
+    ("Tokonya buka hari minggu?", True, False),
+    ("cabang Depok buka sampai jam 9 kak?", True, False),
+    ("hari ini buka?", True, False),
     # a closing apa to the shop, a how-to
     ("ini bahannya apa kak?", True, False),
     ("warnanya apa aja kak?", True, False),
@@ -124,7 +128,7 @@ SHOP_FRAMES = [
     ("mau jadi apa?", False, False),
     ("barangnya original kan kak?", False, False),
     ("ready? katanya ready!", False, False),
-    ("Tokonya buka hari minggu?", False, False),
+    ("kok tokonya gak buka?", False, False),
     ("Don't you have it in blue?", False, False),
     ("ada ukuran L", False, False),
 ]

@@ -169,6 +169,7 @@ SHOP_QUESTIONS = [
     ("Kirim ke Malaysia bisa?", ""),
     ("ini bahannya apa kak?", "product_quality"),
     ("cara returnya gimana kak?", ""),
+    ("Tokonya buka hari minggu?", "store"),
     ("Is the red one in stock?", "availability"),
     ("Any promo this weekend?", "promotion"),
 ]

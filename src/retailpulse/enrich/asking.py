@@ -37,7 +37,8 @@ A frame is one sentence ending in its only question mark, with no negator (the c
 
 * an opening *ada* / *masih ada* / *ready* / *stok* / *bisa* / *boleh* / *tersedia* or a
   how-to *cara* (after a greeting or a form of address);
-* a closing *ada* / *ready* / *bisa* / *boleh* / *berapa* / *kapan*;
+* a closing *ada* / *ready* / *bisa* / *boleh* / *buka*, or *buka* before a day or an hour
+  (*Tokonya buka hari minggu?*);
 * a closing *apa* in a message that addresses the shop (*kak*, *min*, *gan*, *sis*...);
 * an English auxiliary first.
 
@@ -103,7 +104,12 @@ _OPENS = (
 #: A closing frame word (*Kirim ke Malaysia bisa?*). The closing *kapan*, *dimana* and
 #: *berapa* are asking cues already, and "paket saya dimana kak?" can complain, so they are
 #: not frames.
-_CLOSES = rf"(?-u:\b)(?:ada|ready|bisa|boleh|tersedia){_TAIL}"
+_CLOSES = rf"(?-u:\b)(?:ada|ready|bisa|boleh|tersedia|buka){_TAIL}"
+#: Opening hours: *tokonya buka hari minggu?*, *cabang Depok buka sampai jam 9?*.
+_OPEN_WHEN = (
+    r"(?-u:\b)buka\s+(?:hari|jam|sampai|besok|sekarang|lusa|nanti|tanggal|pas|waktu|saat|"
+    r"lebaran|libur|tahun\s+baru|natal|imlek|minggu|sabtu|senin|selasa|rabu|kamis|jumat)(?-u:\b)"
+)
 _CLOSES_WHAT = rf"(?-u:\b)apa(?:\s+saja)?{_TAIL}"
 #: How-to questions: *caranya gimana kak?*, *gimana cara retur?* (their *gimana* asks).
 _HOW_TO = r"^(?:(?:gimana|bagaimana)\s+)?cara(?:nya)?(?-u:\b)"
@@ -159,6 +165,7 @@ def shop_question_expr() -> pl.Expr:
             body.str.contains(_OPENS)
             | body.str.contains(_HOW_TO)
             | core.str.contains(_CLOSES)
+            | core.str.contains(_OPEN_WHEN)
             | (
                 core.str.contains(_CLOSES_WHAT)
                 & pl.col("t").str.contains(rf"(?-u:\b){_ADDRESS}(?-u:\b)")
