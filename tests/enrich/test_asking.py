@@ -12,6 +12,7 @@ from retailpulse.enrich.asking import (
     RHETORICAL,
     asks,
     asks_for_stock,
+    asks_in_chinese,
     message_size,
     shop_question,
 )
@@ -105,6 +106,21 @@ SHOP_FRAMES = [
     ("adakah saiz M?", True, True),
     ("bun, ada ukuran L?", True, True),
     ("bisa tanpa dp kak?", True, False),
+    # Chinese chat without 吗 or a question word: A-not-A, a closing 么, which day
+    ("有L码没", True, False),
+    ("L码有货不？", True, False),
+    ("包邮不？", True, False),
+    ("能便宜点不", True, False),
+    ("这个有黑色的么", True, False),
+    ("几号发货", True, False),
+    ("哪天能到", True, False),
+    # ... and statements and rhetorical questions that look like them
+    ("等了三天还没", False, False),
+    ("几乎没有", False, False),
+    ("难道不", False, False),
+    ("房间不好不", False, False),
+    ("这么好", False, False),
+    ("为什么还没发货不", False, False),
     # rhetorical: a negator, a particle, two marks, two apa, no frame word
     ("gak bisa dipakai??", False, False),
     ("masa gak bisa dikirim?", False, False),
@@ -146,6 +162,14 @@ def test_shop_frames_without_messages_and_with_nulls() -> None:
         assert find(pl.Series([], dtype=pl.String)).shape == (0,)
         assert find(pl.Series([None], dtype=pl.String)).tolist() == [False]
         assert find(pl.Series([None])).tolist() == [False]
+
+
+def test_chinese_first_look_is_wider_than_the_frame() -> None:
+    texts = normalise(["有L码没", "等了三天还没", "难道不", "服务很好"])
+    # 难道不 passes the cheap look and fails the frame; a statement passes neither
+    assert asks_in_chinese(texts).tolist() == [True, False, True, False]
+    assert shop_question(texts).tolist() == [True, False, False, False]
+    assert asks_in_chinese(pl.Series([None])).tolist() == [False]
 
 
 def test_repeated_marks_are_impatient_not_a_frame() -> None:

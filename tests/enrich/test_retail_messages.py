@@ -170,6 +170,9 @@ SHOP_QUESTIONS = [
     ("ini bahannya apa kak?", "product_quality"),
     ("cara returnya gimana kak?", ""),
     ("Tokonya buka hari minggu?", "store"),
+    ("有L码没", ""),
+    ("包邮不？", ""),
+    ("几号发货", "delivery"),
     ("Is the red one in stock?", "availability"),
     ("Any promo this weekend?", "promotion"),
 ]
@@ -178,6 +181,8 @@ RHETORICAL_SHOP_QUESTIONS = [
     "pesen apa dikirim apa?",
     "masa gak bisa dikirim?",
     "gak bisa dipakai??",
+    "等了三天还没",
+    "到底发不发货",
 ]
 
 #: Questions that complain stay negative complaints: a why word, a complaint cue, or a

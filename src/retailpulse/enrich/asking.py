@@ -44,9 +44,11 @@ A frame is one sentence ending in its only question mark, with no negator (the c
 
 A frame that asks about stock (:func:`asks_for_stock`) names ``availability``. Rhetorical
 questions keep their judgement: *gak bisa dipakai??*, *masa gak bisa dikirim?*, *ini apa
-sih?*, "pesen apa dikirim apa?". The frames match none of the texts of the shared train or
-valid files (their short questions are rhetorical or PRDECT-ID's lost emoji), so no figure
-moves; they were written for the messages of a shop's inbox, which those files do not hold.
+sih?*, "pesen apa dikirim apa?". The Chinese forms (:func:`zh_question_expr`) need no
+question mark: 有L码没, 包邮不？, 这个有黑色的么, 几号发货. The frames match one train text
+(房间设施不, a review cut short) and none of the texts of the shared valid files (their short
+questions are rhetorical, or PRDECT-ID's lost emoji), so no figure moves; they were written
+for the messages of a shop's inbox, which those files do not hold.
 """
 
 from __future__ import annotations
@@ -113,6 +115,15 @@ _OPEN_WHEN = (
 _CLOSES_WHAT = rf"(?-u:\b)apa(?:\s+saja)?{_TAIL}"
 #: How-to questions: *caranya gimana kak?*, *gimana cara retur?* (their *gimana* asks).
 _HOW_TO = r"^(?:(?:gimana|bagaimana)\s+)?cara(?:nya)?(?-u:\b)"
+#: Chinese chat questions with neither 吗 nor a question word: a closing A-not-A (有L码没, 有货
+#: 不？, 包邮不？, 能便宜点不), a closing 么 (这个有黑色的么), which day or hour (几号发货, 哪天能
+#: 到). A closing 不 / 没 after 还, 都, 也, 几乎... is a statement (等了三天还没, "still not").
+_ZH_NOT_A_NOT_A = "还都也就从直再又并绝乎不没"
+_ZH_ASKS = (
+    rf"[^{_ZH_NOT_A_NOT_A}][不没]有?\s*\??\s*$|[^什怎那这多要]么\s*\??\s*$|几号|几点|哪天|哪一天"
+)
+#: Chinese rhetorical words: 难道, 凭什么, 到底, 竟然, 居然, 究竟.
+_ZH_RHETORICAL = "难道|凭什么|到底|竟然|居然|究竟|怎么|为什么|为何"
 _ENGLISH = r"^(?:is|are|do|does|can|could|will|would|have|has|any|may)(?-u:\b)"
 
 
@@ -147,6 +158,33 @@ def _core() -> pl.Expr:
     )
 
 
+def zh_question_expr() -> pl.Expr:
+    """Chinese chat questions without 吗 or a question word (:data:`_ZH_ASKS`), one negator at
+    most (the A-not-A's own), no exclamation, no rhetorical word: a Polars expression over the
+    column ``t``."""
+    t = pl.col("t")
+    negators = t.str.count_matches("[不没]")
+    a_not_a = t.str.contains(rf"[^{_ZH_NOT_A_NOT_A}][不没]有?\s*\??\s*$")
+    return (
+        t.str.contains(r"\p{Han}")
+        & t.str.contains(_ZH_ASKS)
+        & (negators <= a_not_a.cast(pl.UInt32))
+        & (t.str.count_matches(r"\?") <= 1)
+        & ~t.str.contains("!")
+        & ~t.str.contains(_ZH_RHETORICAL)
+    )
+
+
+def asks_in_chinese(normalised: pl.Series) -> npt.NDArray[np.bool_]:
+    """Does each normalised message hold a Chinese question form without 吗 or a question word
+    (:data:`_ZH_ASKS`)? A cheap first look; :func:`shop_question` decides."""
+    if not len(normalised):
+        return np.zeros(0, dtype=bool)
+    found = normalised.cast(pl.String).str.contains(_ZH_ASKS).fill_null(False)
+    out: npt.NDArray[np.bool_] = found.to_numpy()
+    return out
+
+
 def shop_question_expr() -> pl.Expr:
     """:func:`shop_question` as a Polars expression over the column ``t``."""
     body, core = _body(), _core()
@@ -173,7 +211,7 @@ def shop_question_expr() -> pl.Expr:
             )
             | body.str.contains(_ENGLISH)
         )
-    )
+    ) | zh_question_expr()
 
 
 def shop_question(normalised: pl.Series) -> npt.NDArray[np.bool_]:

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from retailpulse.enrich.asking import asks, asks_for_stock
+from retailpulse.enrich.asking import asks, asks_for_stock, asks_in_chinese
 from retailpulse.enrich.cues import CUE_LABELS, asks_nothing, clause_cues
 from retailpulse.enrich.embedding import embed
 from retailpulse.enrich.entities import Catalog
@@ -186,11 +186,16 @@ def without_evidence(
     evidence = cues[:, CUE_LABELS.index("complaint")] | cues[:, CUE_LABELS.index("praise")]
     english = np.array([lang == "en" for lang in language], dtype=bool)
     question = cues[:, CUE_LABELS.index("question")]
-    rows = np.flatnonzero(~evidence & (english | question))
+    # Chinese chat asks without a cue as often as with one: 有L码没, 包邮不？, 几号发货
+    chinese = np.array([lang == "zh" for lang in language], dtype=bool) & ~question & ~evidence
+    zh_rows = np.flatnonzero(chinese)
+    if len(zh_rows):
+        chinese[zh_rows] = asks_in_chinese(normalised.gather(zh_rows))
+    rows = np.flatnonzero(~evidence & (english | question | chinese))
     if len(rows):
         text = normalised.gather(rows)
         plain = ~_has_opinion(text)
-        ask = rows[plain & question[rows]]
+        ask = rows[plain & (question[rows] | chinese[rows])]
         if len(ask):
             repeated = None
             if raw is not None:
@@ -292,6 +297,9 @@ def _intents(
     for name in ("complaint", "praise"):
         if name in h.labels:
             present[framed, h.labels.index(name)] = False
+    if "question" in h.labels:
+        # a frame is a question, with or without a mark or cue (有L码没, 这个有黑色的么)
+        present[framed, h.labels.index("question")] = True
     if "question" in h.labels:
         # only the messages the head calls questions are read again
         q = h.labels.index("question")
