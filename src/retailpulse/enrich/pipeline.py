@@ -298,13 +298,12 @@ def _intents(
         if name in h.labels:
             present[framed, h.labels.index(name)] = False
     if "question" in h.labels:
-        # a frame is a question, with or without a mark or cue (有L码没, 这个有黑色的么)
-        present[framed, h.labels.index("question")] = True
-    if "question" in h.labels:
         # only the messages the head calls questions are read again
         q = h.labels.index("question")
         rows = np.flatnonzero(present[:, q])
         present[rows[asks_nothing(normalised.gather(rows))], q] = False
+        # a frame is a question, with or without a mark or cue (有L码没, 这个有黑色的么)
+        present[framed, q] = True
     aspect_text = pl.Series(list(aspects), dtype=pl.String)
     if "complaint" in h.labels:
         neg = aspect_text.str.contains(":negative").to_numpy() & (sentiment == 0)
