@@ -107,11 +107,11 @@ SHOP_FRAMES = [
     ("bun, ada ukuran L?", True, True),
     ("bisa tanpa dp kak?", True, False),
     # Chinese chat without 吗 or a question word: A-not-A, a closing 么, which day
-    ("有L码没", True, False),
-    ("L码有货不？", True, False),
+    ("有L码没", True, True),
+    ("L码有货不？", True, True),
     ("包邮不？", True, False),
     ("能便宜点不", True, False),
-    ("这个有黑色的么", True, False),
+    ("这个有黑色的么", True, True),
     ("几号发货", True, False),
     ("哪天能到", True, False),
     # ... and statements and rhetorical questions that look like them

@@ -170,7 +170,7 @@ SHOP_QUESTIONS = [
     ("ini bahannya apa kak?", "product_quality"),
     ("cara returnya gimana kak?", ""),
     ("Tokonya buka hari minggu?", "store"),
-    ("有L码没", ""),
+    ("有L码没", "availability"),
     ("包邮不？", ""),
     ("几号发货", "delivery"),
     ("Is the red one in stock?", "availability"),

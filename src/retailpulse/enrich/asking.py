@@ -228,7 +228,8 @@ def shop_question(normalised: pl.Series) -> npt.NDArray[np.bool_]:
 
 
 #: Frames that ask whether something is in stock: *ready kak?*, *stoknya masih ada?*, *ada
-#: ukuran L gak kak?*, *masih ada yg hitam kak?*, *size M masih ada gak?*, *ukuran L ada kak?*.
+#: ukuran L gak kak?*, *masih ada yg hitam kak?*, *size M masih ada gak?*, *ukuran L ada kak?*,
+#: 有L码没, 这个有黑色的么.
 _STOCK_WORD = r"(?:ukuran|size|saiz|warna|stok|stock|varian|model|tipe|type)"
 _SIZE_OR_COLOUR = (
     r"(?:xxs|xs|s|m|l|xl|xxl|xxxl|\d*xl|\d+|merah|hitam|putih|biru|hijau|kuning|abu|coklat|"
@@ -239,7 +240,9 @@ _IN_STOCK = (
     rf"^(?:masih\s+)?(?:ada|adakah)\s+(?:{_STOCK_WORD}|yang\s+(?:{_STOCK_WORD}|{_SIZE_OR_COLOUR}))"
     r"(?-u:\b)|"
     rf"(?:masih\s+ada|ready|tersedia){_TAIL}|"
-    rf"(?-u:\b){_STOCK_WORD}(?-u:\b).*(?-u:\b)ada{_TAIL}"
+    rf"(?-u:\b){_STOCK_WORD}(?-u:\b).*(?-u:\b)ada{_TAIL}|"
+    # Chinese: 有L码没, 这个有黑色的么, 还有货不
+    r"有[^不没]{0,8}?(?:码|号|色|货|款|尺寸|颜色)"
 )
 
 
