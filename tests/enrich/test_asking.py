@@ -157,6 +157,13 @@ def test_shop_chat_question_frames(text: str, frame: bool, stock: bool) -> None:
     assert bool(asks_for_stock(normalised)[0]) is stock
 
 
+def test_stock_of_messages_already_framed_skips_the_frame() -> None:
+    texts = normalise(["ada ukuran L gak kak?", "ready? katanya ready!"])
+    assert asks_for_stock(texts).tolist() == [True, False]
+    # the pipeline passes frames only; the stock words alone decide then
+    assert asks_for_stock(texts, framed=True).tolist() == [True, True]
+
+
 def test_shop_frames_without_messages_and_with_nulls() -> None:
     for find in (shop_question, asks_for_stock):
         assert find(pl.Series([], dtype=pl.String)).shape == (0,)

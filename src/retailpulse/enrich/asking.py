@@ -246,13 +246,16 @@ _IN_STOCK = (
 )
 
 
-def asks_for_stock(normalised: pl.Series) -> npt.NDArray[np.bool_]:
+def asks_for_stock(normalised: pl.Series, *, framed: bool = False) -> npt.NDArray[np.bool_]:
     """Of the :func:`shop_question` frames, those that ask whether something is in stock (their
-    aspect is ``availability``: *ada ukuran L gak kak?* names a size, not its quality)."""
+    aspect is ``availability``: *ada ukuran L gak kak?* names a size, not its quality).
+    ``framed``: the messages are frames already (the pipeline's), so the frame is not read
+    again."""
     if not len(normalised):
         return np.zeros(0, dtype=bool)
+    stock = _core().str.contains(_IN_STOCK)
     found = pl.DataFrame({"t": normalised.cast(pl.String)}).select(
-        (shop_question_expr() & _core().str.contains(_IN_STOCK)).fill_null(False)
+        (stock if framed else shop_question_expr() & stock).fill_null(False)
     )
     out: npt.NDArray[np.bool_] = found.to_series().to_numpy()
     return out

@@ -362,7 +362,11 @@ def _aspects(
             if "availability" in h.labels:
                 # "ada ukuran L gak kak?" asks whether a size is in stock
                 rows = np.flatnonzero(framed)
-                stock = rows[asks_for_stock(normalised.gather(rows))] if len(rows) else rows
+                stock = (
+                    rows[asks_for_stock(normalised.gather(rows), framed=True)]
+                    if len(rows)
+                    else rows
+                )
                 present[np.isin(s.clause_rows, stock), h.labels.index("availability")] = True
         ci, cj = np.nonzero(present)
         found_rows.append(s.clause_rows[ci])
