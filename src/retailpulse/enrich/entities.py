@@ -23,6 +23,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
+from retailpulse.enrich.names import COMPETITOR, NameMask
 from retailpulse.enrich.text import normalise
 
 ORDER_PATTERN = (
@@ -57,14 +58,21 @@ class Catalog:
 
     aliases: dict[str, set[str]] = field(default_factory=dict)
     order_pattern: str = ORDER_PATTERN
+    #: the retailer's own names and aliases (products, stores, staff: not competitors) as
+    #: the retailer wrote them
+    names: set[str] = field(default_factory=set)
+    _mask: NameMask | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, ref: str, names: Iterable[str | None]) -> None:
         cleaned = [n for n in names if n and n.strip()]
         if not cleaned:
             return
-        for norm in normalise(cleaned).to_list():
+        for name, norm in zip(cleaned, normalise(cleaned).to_list(), strict=True):
             if len(norm) >= 2:
                 self.aliases.setdefault(norm, set()).add(ref)
+                if not ref.startswith(COMPETITOR):
+                    self.names.add(name.strip())
+        self._mask = None
 
     @classmethod
     def from_frames(
@@ -93,12 +101,25 @@ class Catalog:
                     names += str(row["aliases"]).split("|")
                 cat.add(f"{kind}:{row[key]}", names)
         for name in competitors:
-            cat.add(f"competitor:{name}", [name])
+            cat.add(f"{COMPETITOR}{name}", [name])
         return cat
 
     @property
     def is_empty(self) -> bool:
         return not self.aliases
+
+    def __getstate__(self) -> dict[str, object]:
+        # (worker processes get the catalog pickled; the mask holds an automaton that does
+        # not pickle, and each process builds its own)
+        return {**self.__dict__, "_mask": None}
+
+    def name_mask(self) -> NameMask:
+        """The retailer's own names (products, stores, staff; not competitors, whose names
+        can be what a message is about: "lebih murah di Shopee") as a
+        :class:`~retailpulse.enrich.names.NameMask`, built once."""
+        if self._mask is None:
+            self._mask = NameMask(self.aliases, self.names)
+        return self._mask
 
     def _fuzzy_index(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
@@ -116,17 +137,19 @@ class Catalog:
         )
         multi = [a for a in self.aliases if " " in a and not _is_cjk(a)]
         max_words = max((a.count(" ") + 1 for a in multi), default=1)
-        phrases = [words.select("row", pl.col("w").alias("p"))]
+        aliases = list(self.aliases)
+        hits = [words.filter(pl.col("w").is_in(aliases)).select("row", pl.col("w").alias("p"))]
         for k in range(2, min(max_words, 4) + 1):
-            shifted = words.with_columns(
-                pl.concat_str(
-                    [pl.col("w").shift(-i).over("row") for i in range(k)], separator=" "
-                ).alias("p")
+            # the k words from each word on, within one message (a plain shift and a check
+            # that the k-th word is of the same row: a window per row is several times slower)
+            phrase = pl.concat_str([pl.col("w").shift(-i) for i in range(k)], separator=" ")
+            same = pl.col("row").shift(-(k - 1)) == pl.col("row")
+            hits.append(
+                words.select("row", phrase.alias("p"), same.alias("same"))
+                .filter(pl.col("same") & pl.col("p").is_in(aliases))
+                .select("row", "p")
             )
-            phrases.append(shifted.select("row", "p").drop_nulls())
-        allp = pl.concat(phrases)
-        hits = allp.filter(pl.col("p").is_in(list(self.aliases)))
-        for row, phrase in hits.iter_rows():
+        for row, phrase in pl.concat(hits).iter_rows():
             found[row].update(self.aliases[phrase])
         fuzzy = self._fuzzy_index()
         if fuzzy:

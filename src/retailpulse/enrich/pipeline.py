@@ -36,7 +36,8 @@ ENRICHMENT_COLUMNS = tuple(f.name for f in ENRICHMENT_FIELDS)
 
 #: Version of the rules around the heads (cue lexicons, polarity and intent rules); part of
 #: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
-RULES_VERSION = 6
+#: 7: the retailer's own names are masked out of what the opinion tasks read (names.py).
+RULES_VERSION = 7
 
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
 #: cue; chosen on the shared *train* files (see the model card).
@@ -512,26 +513,39 @@ def enrich_texts(
     matcher = None
     if "entities" in want:
         matcher = catalog if catalog is not None and not catalog.is_empty else Catalog()
+    # what the opinion tasks read: the text without the retailer's own names (names.py);
+    # entities and spam read the whole text
+    opinion_raw, opinion_cl, opinion_text = raw, cl, normalised
+    if need_cues and catalog is not None and not catalog.is_empty:
+        mask = catalog.name_mask()
+        opinion_text, named = mask.mask_messages(normalised)
+        if named:
+            clause_rows = np.flatnonzero(np.isin(cl["row"].to_numpy(), named)).tolist()
+            opinion_cl = cl.with_columns(mask.mask(cl["clause"], clause_rows))
+            if m.embedding is not None:
+                opinion_raw = mask.mask_raw(raw, named)
     # the stages below need only the clauses: they run side by side (Polars, NumPy and SciPy
     # release the GIL), only the tasks asked for
     with ThreadPoolExecutor(max_workers=STAGE_THREADS) as pool:
-        scores = pool.submit(score, m, raw, cl) if need_language or need_cues else None
+        scores = (
+            pool.submit(score, m, opinion_raw, opinion_cl) if need_language or need_cues else None
+        )
         # the accurate tier's sentence embeddings (the encoder runs its own BLAS threads)
         # (sentiment also decides intents and aspect polarity, so any of those tasks needs it)
         # (a gated model embeds later, once the n-gram heads have said which messages need it)
         gate = None if embed_all else gate_of(m)
         embedded = (
-            pool.submit(embed, raw.to_list(), encoder=m.embedding.encoder)
+            pool.submit(embed, opinion_raw.to_list(), encoder=m.embedding.encoder)
             if m.embedding is not None and need_cues and gate is None
             else None
         )
         # in the order they are needed: language first, cues next, entities and spam at the end
         scripts = pool.submit(script_counts, raw) if need_language else None
         rows = cl["row"].to_numpy()
-        cues = pool.submit(clause_cues, cl["clause"], rows, n) if need_cues else None
+        cues = pool.submit(clause_cues, opinion_cl["clause"], rows, n) if need_cues else None
         entities = pool.submit(matcher.match, normalised, raw) if matcher is not None else None
         spam = pool.submit(spam_flags, raw, normalised) if "spam" in want else None
-        empty = nothing_to_judge(normalised)
+        empty = nothing_to_judge(opinion_text)
         s = scores.result() if scores is not None else None
         if s is not None and embedded is not None and m.embedding is not None:
             s.message += embedded.result() @ m.embedding.weights
@@ -545,11 +559,13 @@ def enrich_texts(
                 cols["script"] = pl.Series(script, dtype=pl.String)
         if s is not None and cues is not None:
             clause_cue, message_cue = cues.result()
-            weak, asking, framed = without_evidence(language, normalised, message_cue, raw)
+            weak, asking, framed = without_evidence(
+                language, opinion_text, message_cue, opinion_raw
+            )
             p_sentiment = None
             if gate is not None:
                 p_sentiment = _gated(
-                    m, gate, s, raw, want, language, normalised, empty, message_cue, weak
+                    m, gate, s, opinion_raw, want, language, opinion_text, empty, message_cue, weak
                 )
             _opinions(
                 cols,
@@ -557,7 +573,7 @@ def enrich_texts(
                 m,
                 s,
                 language,
-                normalised,
+                opinion_text,
                 empty,
                 clause_cue,
                 message_cue,

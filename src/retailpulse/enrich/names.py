@@ -1,0 +1,263 @@
+"""The retailer's own names, masked out of what the opinion heads read.
+
+A staff member's, a store's or a product's name is not an opinion, but its n-grams lean one way
+or the other in the training texts: in the fast tier, "Mbak Rina di toko Sudirman ramah
+banget!" ("Rina at the Sudirman store is so friendly!") was a complaint with eleven of twenty
+common Indonesian names, and an opinion word that is also a name ("Grace") made a complaint
+about Grace praise. The heads cannot know which words are names; the retailer's catalog does
+(:class:`~retailpulse.enrich.entities.Catalog`).
+
+:class:`NameMask` removes the retailer's own names (products, stores, staff; not competitors)
+from the normalised text that the heads, the cue words and the opinion-word rule read, and from
+the raw text that the accurate tier's sentence encoder reads. Entities are still found in the
+unmasked text. What is kept:
+
+* the place nouns of a store's name (*toko*, "store", 分店): "Toko Sudirman" still speaks of a
+  store;
+* a one-word name that is also an opinion or cue word (*Bagus*, "good" in Indonesian; "Grace";
+  "Joy"): masking it everywhere would take the word from every message that means it. A staff
+  member's such name is masked after a title only (*Mas Bagus*, "Ms Grace"), and a longer alias
+  the retailer gave ("Grace Tan") is masked as a whole.
+
+Aliases match as whole words (normalised: lower case, punctuation apart; the opinion marks
+``lexpos``/``lexneg`` that normalisation adds after an English opinion word are skipped);
+Chinese aliases match anywhere. Near misses (typos) are found as entities but not masked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import ahocorasick_rs
+import numpy as np
+import polars as pl
+
+from retailpulse.enrich.cues import cue_matrix
+from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES
+
+#: The words of a store's name that say it is a place: kept when the name is masked. Each is a
+#: ``store`` aspect cue.
+PLACE_NOUNS: tuple[str, ...] = tuple(
+    w
+    for w in (
+        "store", "stores", "shop", "branch", "outlet", "mall", "toko", "gerai", "cabang",
+        "warung", "kafe", "cafe", "restoran", "门店", "商场", "专柜", "分店", "店铺", "实体店",
+        "门市", "酒店",
+    )
+    if w in ASPECT_CUES["store"]
+)  # fmt: skip
+#: Titles before a staff member's name, as written (the raw text) and as normalised.
+TITLES = (
+    "mbak", "mba", "mas", "pak", "bapak", "bu", "ibu", "kak", "kakak", "bang", "abang", "teh",
+    "koh", "ci", "cik", "om", "tante", "mr", "mrs", "ms", "miss", "sis", "bro",
+)  # fmt: skip
+STAFF = "staff:"
+COMPETITOR = "competitor:"
+_MARKS = frozenset(("lexpos", "lexneg"))
+_HAN = re.compile(r"[\u3400-\u9fff]")
+#: A word of raw text (a run of Chinese characters is one).
+_WORD = re.compile(r"\w+")
+
+
+def _words(alias: str) -> list[str]:
+    """An alias's words without the opinion marks of normalisation."""
+    return [w for w in alias.split() if w not in _MARKS]
+
+
+def _needle(alias: str) -> str:
+    """The start of a normalised alias that any text holding it holds as is: up to its first
+    word marked as an opinion ("happy lexpos socks" → "happy")."""
+    return alias.split(" lex")[0]
+
+
+def _kept(words: Iterable[str]) -> str:
+    """What stays of a name's words when it is masked: its place nouns."""
+    out = []
+    for w in words:
+        if _HAN.search(w):
+            out += [noun for noun in PLACE_NOUNS if _HAN.search(noun) and noun in w]
+        elif w in PLACE_NOUNS:
+            out.append(w)
+    return " ".join(out)
+
+
+def _lengths_by_first_word(names: Mapping[tuple[str, ...], str]) -> dict[str, tuple[int, ...]]:
+    """For each first word of ``names``, the lengths (in words) of the names it starts, the
+    longest first."""
+    out: dict[str, set[int]] = {}
+    for words in names:
+        out.setdefault(words[0], set()).add(len(words))
+    return {w: tuple(sorted(lengths, reverse=True)) for w, lengths in out.items()}
+
+
+def _ambiguous(aliases: list[str]) -> set[str]:
+    """The one-word Latin aliases that are also opinion or cue words."""
+    single = [a for a in aliases if len(_words(a)) == 1 and not _HAN.search(a)]
+    if not single:
+        return set()
+    cues = cue_matrix(pl.Series(single, dtype=pl.String), {**INTENT_CUES, **ASPECT_CUES})
+    hit = np.flatnonzero(cues.sum(axis=1)).tolist()
+    return {single[i] for i in hit} | {a for a in single if " lex" in a}
+
+
+class NameMask:
+    """Masks the retailer's own names out of normalised and raw texts."""
+
+    def __init__(self, aliases: Mapping[str, Iterable[str]], names: Iterable[str] = ()) -> None:
+        """``aliases``: normalised alias → the references it names (``staff:…``, ``store:…``,
+        ``product:…``; competitors are left out); ``names``: the same names as the retailer
+        wrote them, for the raw text (normalisation may change a name: *Kak* → *kakak*)."""
+        own = {
+            a: set(refs)
+            for a, refs in aliases.items()
+            if _words(a) and any(not r.startswith(COMPETITOR) for r in refs)
+        }
+        ambiguous = _ambiguous(list(own))
+        masked: set[str] = set()
+        # a cheap first look (Aho-Corasick in Polars): each name up to its first opinion mark
+        needles: set[str] = set()
+        for alias, refs in own.items():
+            word = " ".join(_words(alias))
+            if alias not in ambiguous:
+                masked.add(word)
+                needles.add(word if _HAN.search(word) else _needle(alias))
+            elif any(r.startswith(STAFF) for r in refs):
+                masked.update(f"{title} {word}" for title in TITLES)
+                needles.update(f"{title} {_needle(alias)}" for title in TITLES)
+        # (a Latin needle is whole words: looked for with a space on each side)
+        self._needles = sorted(n if _HAN.search(n) else f" {n} " for n in needles)
+        replacement = {k: _kept(k.split()) for k in masked}
+        # Latin names: word sequences, looked up from each word (the longest first)
+        self._latin = {tuple(k.split()): v for k, v in replacement.items() if not _HAN.search(k)}
+        self._lengths = _lengths_by_first_word(self._latin)
+        # Chinese names: anywhere, the leftmost longest
+        self._han = {k: v for k, v in replacement.items() if _HAN.search(k)}
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                list(self._han), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
+            if self._han
+            else None
+        )
+        # raw names (what the sentence encoder reads): their words in lower case, an ambiguous
+        # one only after a title; any case, spacing and punctuation between the words
+        bare_ambiguous = {" ".join(_words(a)) for a in ambiguous}
+        raw: dict[tuple[str, ...], str] = {}
+        for name in [*names, *(k for k in masked if not _HAN.search(k))]:
+            words = tuple(_WORD.findall(name.lower()))
+            if words and not _HAN.search(name) and " ".join(words) not in bare_ambiguous:
+                raw[words] = _kept(words)
+        self._raw = raw
+        self._raw_lengths = _lengths_by_first_word(raw)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self._needles
+
+    def _mask_text(self, text: str) -> str:
+        """One normalised text with its names replaced."""
+        if self._automaton is not None:
+            pieces, at = [], 0
+            for _, start, end in self._automaton.find_matches_as_indexes(text):
+                pieces += [text[at:start], self._han[text[start:end]]]
+                at = end
+            text = "".join([*pieces, text[at:]])
+        tokens = text.split()
+        if not self._latin:
+            return " ".join(tokens)
+        # the words, without the opinion marks that follow some of them
+        bare = [i for i, t in enumerate(tokens) if t not in _MARKS]
+        out: list[str] = []
+        p, done = 0, 0
+        while p < len(bare):
+            for length in self._lengths.get(tokens[bare[p]], ()):
+                if p + length > len(bare):
+                    continue
+                key = tuple(tokens[i] for i in bare[p : p + length])
+                if key in self._latin:
+                    end = bare[p + length - 1] + 1
+                    if end < len(tokens) and tokens[end] in _MARKS:
+                        end += 1
+                    out += tokens[done : bare[p]]
+                    out += self._latin[key].split()
+                    done = end
+                    p += length
+                    break
+            else:
+                p += 1
+        out += tokens[done:]
+        return " ".join(out)
+
+    def _mask_raw_text(self, text: str) -> str:
+        """One raw text with its names replaced (Chinese names as in the normalised text)."""
+        if self._automaton is not None:
+            pieces, at = [], 0
+            for _, start, end in self._automaton.find_matches_as_indexes(text):
+                pieces += [text[at:start], self._han[text[start:end]]]
+                at = end
+            text = "".join([*pieces, text[at:]])
+        if not self._raw:
+            return text
+        spans = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
+        pieces, at, p = [], 0, 0
+        while p < len(spans):
+            for length in self._raw_lengths.get(spans[p][2], ()):
+                if p + length > len(spans):
+                    continue
+                key = tuple(w for _, _, w in spans[p : p + length])
+                if key in self._raw:
+                    pieces += [text[at : spans[p][0]], self._raw[key]]
+                    at = spans[p + length - 1][1]
+                    p += length
+                    break
+            else:
+                p += 1
+        return "".join([*pieces, text[at:]])
+
+    def _masked(
+        self, texts: pl.Series, among: Sequence[int] | None = None
+    ) -> tuple[list[int], list[str]]:
+        """Rows of ``texts`` (normalised; only the rows ``among``, if given) holding a name,
+        and their masked texts."""
+        if not self._needles or not len(texts):
+            return [], []
+        look = texts if among is None else texts.gather(list(among))
+        hit = pl.DataFrame({"t": look}).select(
+            pl.concat_str([pl.lit(" "), pl.col("t").fill_null(""), pl.lit(" ")])
+            .str.contains_any(self._needles)
+            .alias("hit")
+        )["hit"]
+        rows = hit.arg_true().to_list()
+        if among is not None:
+            rows = [among[r] for r in rows]
+        if not rows:
+            return [], []
+        before = texts.gather(rows).to_list()
+        after = [self._mask_text(t) for t in before]
+        changed = [(r, a) for r, a, b in zip(rows, after, before, strict=True) if a != b]
+        return [r for r, _ in changed], [a for _, a in changed]
+
+    def mask(self, normalised: pl.Series, among: Sequence[int] | None = None) -> pl.Series:
+        """Normalised texts (clauses or whole messages) with every name replaced by its place
+        nouns (usually nothing); only the rows ``among``, if given, are looked at."""
+        return self.mask_messages(normalised, among)[0]
+
+    def mask_messages(
+        self, normalised: pl.Series, among: Sequence[int] | None = None
+    ) -> tuple[pl.Series, list[int]]:
+        """:meth:`mask`, and the rows it changed."""
+        rows, masked = self._masked(normalised, among)
+        if not rows:
+            return normalised, []
+        # (scatter writes in place: the caller's series stays as it was)
+        return normalised.clone().scatter(rows, pl.Series(masked, dtype=pl.String)), rows
+
+    def mask_raw(self, raw: pl.Series, rows: Sequence[int]) -> pl.Series:
+        """Raw texts with every name (any case, any spacing or punctuation between its words)
+        replaced by its place nouns, in the rows given (those :meth:`mask_messages` changed):
+        what the accurate tier's sentence encoder reads."""
+        if not len(rows):
+            return raw
+        masked = [self._mask_raw_text(t or "") for t in raw.gather(list(rows)).to_list()]
+        return raw.clone().scatter(rows, pl.Series(masked, dtype=pl.String))

@@ -1,0 +1,156 @@
+"""The retailer's own names are masked out of what the opinion heads read (names.py), in the
+mask itself and through the full pipeline, in both tiers."""
+
+from __future__ import annotations
+
+import pickle
+
+import polars as pl
+import pytest
+
+from retailpulse.enrich.entities import Catalog
+from retailpulse.enrich.lexicon import ASPECT_CUES
+from retailpulse.enrich.names import PLACE_NOUNS, NameMask
+from retailpulse.enrich.pipeline import enrich_texts
+from retailpulse.enrich.text import clause_lists, normalise
+
+ID_NAMES = ["Rina", "Budi", "Andi", "Siti", "Rudi", "Eko", "Dian", "Nur", "Putri", "Agus"]
+
+
+def catalog(staff: list[str] | None = None) -> Catalog:
+    names = staff if staff is not None else ["Rina", "Grace Tan", "Bagus", "Budi Santoso"]
+    aliases = {"Grace Tan": "Grace", "Budi Santoso": "Budi"}
+    return Catalog.from_frames(
+        staff=pl.DataFrame(
+            {
+                "staff_id": [f"E{i}" for i in range(len(names))],
+                "name": names,
+                "aliases": [aliases.get(n) for n in names],
+            }
+        ),
+        stores=pl.DataFrame(
+            {
+                "store_id": ["S1", "S2"],
+                "name": ["Toko Sudirman", "王府井分店"],
+                "aliases": ["Sudirman", None],
+            }
+        ),
+        products=pl.DataFrame({"sku": ["P1"], "name": ["Happy Socks"], "aliases": ["袜子"]}),
+        competitors=["Shopee"],
+    )
+
+
+def masked(texts: list[str | None], cat: Catalog | None = None) -> tuple[list[str], list[str]]:
+    raw = pl.Series(texts, dtype=pl.String)
+    norm = clause_lists(raw)["normalised"]
+    mask = (cat or catalog()).name_mask()
+    a, rows = mask.mask_messages(norm)
+    return a.to_list(), mask.mask_raw(raw, rows).to_list()
+
+
+def test_names_leave_the_text_and_place_nouns_stay() -> None:
+    norm, raw = masked(["Mbak Rina di toko Sudirman ramah banget!", "王府井分店的服务很好"])
+    assert norm == ["mbak di toko ramah banget !", "分店的服务很好"]
+    assert raw[0].split() == ["Mbak", "di", "toko", "ramah", "banget!"]
+    assert raw[1] == "分店的服务很好"
+
+
+def test_the_longest_name_wins_and_repeats_are_all_masked() -> None:
+    norm, _ = masked(["budi santoso dan budi, rina rina!"])
+    assert norm == ["dan !"]
+
+
+def test_opinion_marks_of_normalisation_go_with_the_name() -> None:
+    # "happy" is an English opinion word: normalisation marks it (happy lexpos socks)
+    norm, raw = masked(["Happy Socks sucks", "grace tan was rude"])
+    assert norm == ["sucks lexneg", "was rude lexneg"]
+    assert raw[0].split() == ["sucks"]
+
+
+def test_a_name_that_is_an_opinion_word_is_masked_only_after_a_title() -> None:
+    # Bagus (a Javanese name) is also "good"; Grace is a VADER opinion word
+    norm, _ = masked(
+        ["Mas Bagus kasar", "kak bagus ramah", "bajunya bagus sekali", "Ms Grace was rude"]
+    )
+    assert norm == ["kasar", "ramah", "bajunya bagus sekali", "was rude lexneg"]
+    norm, _ = masked(["Grace never came back"])
+    assert norm == ["grace lexpos never came back"]
+
+
+def test_words_inside_other_words_and_competitors_stay() -> None:
+    norm, _ = masked(["marina bilang lebih murah di shopee", "sudirmanto"])
+    assert norm == ["marina bilang lebih murah di shopee", "sudirmanto"]
+
+
+def test_texts_without_names_are_returned_as_they_were() -> None:
+    raw = pl.Series(["nothing here", None, ""], dtype=pl.String)
+    norm = clause_lists(raw)["normalised"]
+    mask = catalog().name_mask()
+    a, rows = mask.mask_messages(norm)
+    assert a is norm and rows == [] and mask.mask_raw(raw, rows) is raw
+    assert mask.mask(norm) is norm
+
+
+def test_the_callers_series_is_not_changed() -> None:
+    raw = pl.Series(["Rina ramah"], dtype=pl.String)
+    norm = normalise(raw)
+    mask = catalog().name_mask()
+    mask.mask_raw(raw, mask.mask_messages(norm)[1])
+    assert norm.to_list() == ["rina ramah"] and raw.to_list() == ["Rina ramah"]
+
+
+def test_only_the_rows_asked_for_are_looked_at() -> None:
+    norm = normalise(pl.Series(["rina ramah", "budi ramah", "rina juga"]))
+    assert catalog().name_mask().mask(norm, [1, 2]).to_list() == ["rina ramah", "ramah", "juga"]
+
+
+def test_a_catalog_with_its_mask_built_still_pickles() -> None:
+    """(worker processes get the catalog pickled)"""
+    cat = catalog()
+    cat.name_mask()
+    again = pickle.loads(pickle.dumps(cat))
+    assert again.name_mask().mask(normalise(pl.Series(["王府井分店 rina"]))).to_list() == ["分店"]
+
+
+def test_an_empty_catalog_or_one_of_competitors_masks_nothing() -> None:
+    assert NameMask({}).is_empty
+    assert Catalog.from_frames(competitors=["Shopee"]).name_mask().is_empty
+
+
+def test_place_nouns_are_store_cues() -> None:
+    assert PLACE_NOUNS and set(PLACE_NOUNS) <= set(ASPECT_CUES["store"])
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_staff_names_do_not_sway_sentiment(tier: str) -> None:
+    """Without the catalog, some of these names turn the praise into a complaint (fast tier:
+    most of them) or the complaint into praise; with the names in the staff table, every
+    message gets the sentiment of the message without a name."""
+    templates = [
+        ("Mbak {} di toko Sudirman ramah banget!", "positive", "praise"),
+        ("Kasir {} judes banget, gak mau senyum", "negative", "complaint"),
+    ]
+    cat = catalog(ID_NAMES)
+    texts = [t.format(n) for t, _, _ in templates for n in ID_NAMES]
+    out = enrich_texts(texts, tier=tier, catalog=cat)
+    want = [(s, i) for _, s, i in templates for _ in ID_NAMES]
+    got = list(zip(out["sentiment"].to_list(), out["intents"].to_list(), strict=True))
+    assert [
+        (s, i in intents.split(";")) for (s, intents), (_, i) in zip(got, want, strict=True)
+    ] == [(s, True) for s, _ in want]
+    # the entities are still found, in the unmasked text
+    assert all(e.startswith("staff:") for e in out["entities"].to_list())
+    assert "store:S1" in out["entities"][0]
+
+
+def test_without_a_catalog_names_still_sway_the_fast_tier() -> None:
+    """The reason for the mask: the same messages without the staff table (if this starts
+    failing, the heads no longer lean on these names, and the docs' example should change)."""
+    texts = [f"Mbak {n} di toko Sudirman ramah banget!" for n in ID_NAMES]
+    out = enrich_texts(texts, tier="fast")
+    assert out["sentiment"].to_list().count("positive") < len(ID_NAMES)
+
+
+def test_the_store_aspect_survives_a_masked_store_name() -> None:
+    out = enrich_texts(["Toko Sudirman kotor banget"], catalog=catalog())
+    assert "store:negative" in out["aspects"][0].split(";")
