@@ -16,7 +16,14 @@ every task on and a catalog of a realistic size, with the mask (as shipped) and 
 It prints messages/s (median of ``--repeats`` [range]) with and without the mask, how many
 messages the mask touched, and how many changed sentiment.
 
-Usage: ``python benchmarks/name_mask.py [--data-dir ../shared/data] [--messages 100000]``
+``--sway`` prints, for each tier, how often a staff name changes the sentiment of a message:
+six templates per language (praise and complaints about a staff member: "Mbak {} di toko
+Sudirman ramah banget!", "{} at the checkout was rude and ignored me", "{}态度很差，爱理不理")
+with each of twenty common names, against the same message without a name, with no catalog and
+with the names in the staff table.
+
+Usage: ``python benchmarks/name_mask.py [--data-dir ../shared/data] [--messages 100000]
+[--sway]``
 """
 
 from __future__ import annotations
@@ -95,13 +102,88 @@ def messages(data_dir: Path, n: int) -> list[str]:
     return out
 
 
+# fmt: off
+SWAY_NAMES = {
+    "id": STAFF[:20],
+    "en": STAFF[20:40],
+    "zh": STAFF[40:60],
+}
+SWAY_TEMPLATES = {
+    "id": [
+        ("Mbak {} di toko Sudirman ramah banget!", "positive"),
+        ("Terima kasih {}, pelayanannya sangat membantu", "positive"),
+        ("Kasir {} judes banget, gak mau senyum", "negative"),
+        ("{} lama banget balas chatnya, kecewa", "negative"),
+        ("Pelayanan mas {} mantap, cepat dan sopan", "positive"),
+        ("Mbak {} kasar sama pelanggan", "negative"),
+    ],
+    "en": [
+        ("{} at the downtown store was so helpful!", "positive"),
+        ("Huge thanks to {} for sorting out my return", "positive"),
+        ("{} at the checkout was rude and ignored me", "negative"),
+        ("Waited 20 minutes and {} never came back", "negative"),
+        ("Shout out to {}, best service ever", "positive"),
+        ("{} was really unhelpful today", "negative"),
+    ],
+    "zh": [
+        ("{}服务态度特别好，很耐心", "positive"),
+        ("谢谢{}帮我换货，很满意", "positive"),
+        ("{}态度很差，爱理不理", "negative"),
+        ("{}一直不回消息，太失望了", "negative"),
+        ("{}很热情，推荐的衣服很合适", "positive"),
+        ("{}说话很不客气", "negative"),
+    ],
+}
+# fmt: on
+
+
+def sway(tier: str) -> None:
+    """How often a staff name changes a message's sentiment, without and with the catalog."""
+    import polars as pl
+
+    from retailpulse.enrich.entities import Catalog
+    from retailpulse.enrich.pipeline import enrich_texts
+
+    texts: list[str] = []
+    meta: list[tuple[str, int, str, str | None]] = []
+    for lang, templates in SWAY_TEMPLATES.items():
+        for k, (template, gold) in enumerate(templates):
+            texts.append(" ".join(template.format("").split()))
+            meta.append((lang, k, gold, None))
+            for name in SWAY_NAMES[lang]:
+                texts.append(template.format(name))
+                meta.append((lang, k, gold, name))
+    staff = pl.DataFrame({"staff_id": [f"E{i}" for i in range(len(STAFF))], "name": STAFF})
+    for label, cat in (
+        ("no catalog", None),
+        ("names in the staff table", Catalog.from_frames(staff=staff)),
+    ):
+        out = enrich_texts(texts, tier=tier, catalog=cat, tasks=["language", "sentiment"])
+        base: dict[tuple[str, int], str] = {}
+        flips: dict[str, int] = {}
+        wrong: dict[str, int] = {}
+        for (lang, k, gold, who), s in zip(meta, out["sentiment"].to_list(), strict=True):
+            if who is None:
+                base[(lang, k)] = s
+                continue
+            flips[lang] = flips.get(lang, 0) + (s != base[(lang, k)])
+            wrong[lang] = wrong.get(lang, 0) + (s != gold)
+        per = ", ".join(f"{lang} {flips[lang]} ({wrong[lang]} wrong)" for lang in SWAY_TEMPLATES)
+        print(f"{tier}, {label}: sentiment changed by the name, of 120 per language: {per}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--messages", type=int, default=100_000)
     ap.add_argument("--batch", type=int, default=20_000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--sway", action="store_true", help="only the name-sway probe, both tiers")
     args = ap.parse_args()
+    if args.sway:
+        for tier in ("fast", "accurate"):
+            sway(tier)
+        return
 
     from retailpulse.enrich import entities
     from retailpulse.enrich.names import NameMask
