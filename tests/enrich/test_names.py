@@ -123,9 +123,9 @@ def test_place_nouns_are_store_cues() -> None:
 
 @pytest.mark.parametrize("tier", ["fast", "accurate"])
 def test_staff_names_do_not_sway_sentiment(tier: str) -> None:
-    """Without the catalog, some of these names turn the praise into a complaint (fast tier:
-    most of them) or the complaint into praise; with the names in the staff table, every
-    message gets the sentiment of the message without a name."""
+    """Without the catalog, several of these names turn the praise into a complaint or the
+    complaint into praise; with the names in the staff table, every message gets the
+    sentiment of the message without a name."""
     templates = [
         ("Mbak {} di toko Sudirman ramah banget!", "positive", "praise"),
         ("Kasir {} judes banget, gak mau senyum", "negative", "complaint"),

@@ -1,10 +1,12 @@
 """The retailer's own names, masked out of what the opinion heads read.
 
 A staff member's, a store's or a product's name is not an opinion, but its n-grams lean one way
-or the other in the training texts: in the fast tier, "Mbak Rina di toko Sudirman ramah
-banget!" ("Rina at the Sudirman store is so friendly!") was a complaint with eleven of twenty
-common Indonesian names, and an opinion word that is also a name ("Grace") made a complaint
-about Grace praise. The heads cannot know which words are names; the retailer's catalog does
+or the other in the training texts. With twenty common Indonesian names, the fast tier read
+"Mbak {name} di toko Sudirman ramah banget!" ("{name} at the Sudirman store is so friendly!")
+as a negative complaint with 7 of them and as neutral with 4 more, and "Kasir {name} judes
+banget, gak mau senyum" ("cashier {name} is so grumpy, won't even smile") as positive with 7
+(the accurate tier: 9); an opinion word that is also a name ("Grace") made a complaint about
+Grace praise. The heads cannot know which words are names; the retailer's catalog does
 (:class:`~retailpulse.enrich.entities.Catalog`).
 
 :class:`NameMask` removes the retailer's own names (products, stores, staff; not competitors)
