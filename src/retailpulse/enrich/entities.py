@@ -138,19 +138,19 @@ class Catalog:
         multi = [a for a in self.aliases if " " in a and not _is_cjk(a)]
         max_words = max((a.count(" ") + 1 for a in multi), default=1)
         aliases = list(self.aliases)
-        hits = [words.filter(pl.col("w").is_in(aliases)).select("row", pl.col("w").alias("p"))]
+        phrases = [words.filter(pl.col("w").is_in(aliases)).select("row", pl.col("w").alias("p"))]
         for k in range(2, min(max_words, 4) + 1):
             # the k words from each word on, within one message (a plain shift and a check
             # that the k-th word is of the same row: a window per row is several times slower)
             phrase = pl.concat_str([pl.col("w").shift(-i) for i in range(k)], separator=" ")
             same = pl.col("row").shift(-(k - 1)) == pl.col("row")
-            hits.append(
+            phrases.append(
                 words.select("row", phrase.alias("p"), same.alias("same"))
                 .filter(pl.col("same") & pl.col("p").is_in(aliases))
                 .select("row", "p")
             )
-        for row, phrase in pl.concat(hits).iter_rows():
-            found[row].update(self.aliases[phrase])
+        for row, found_phrase in pl.concat(phrases).iter_rows():
+            found[row].update(self.aliases[found_phrase])
         fuzzy = self._fuzzy_index()
         if fuzzy:
             # each distinct word once: filter the distinct words, not every occurrence
