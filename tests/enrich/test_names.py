@@ -154,3 +154,46 @@ def test_without_a_catalog_names_still_sway_the_fast_tier() -> None:
 def test_the_store_aspect_survives_a_masked_store_name() -> None:
     out = enrich_texts(["Toko Sudirman kotor banget"], catalog=catalog())
     assert "store:negative" in out["aspects"][0].split(";")
+
+
+def test_a_name_that_is_a_common_word_is_masked_only_after_a_title() -> None:
+    """(from a review) Staff named Indah ("beautiful"), Untung ("lucky") or 高兴 ("happy"): the
+    words stay in every message that means them; "mbak Indah" is masked."""
+    cat = catalog(["Indah", "Untung", "高兴", "小王"])
+    norm, _ = masked(
+        [
+            "warnanya indah",
+            "mbak indah ramah",
+            "tidak untung sama sekali",
+            "买到了很高兴",
+            "小王很好",
+        ],
+        cat,
+    )
+    assert norm == ["warnanya indah", "ramah", "tidak untung sama sekali", "买到了很高兴", "很好"]
+
+
+def test_a_store_named_with_an_opinion_word_is_not_masked() -> None:
+    """ "Toko Murah" ("cheap shop"): masking *murah* would take "cheap" from every message."""
+    cat = Catalog.from_frames(
+        stores=pl.DataFrame({"store_id": ["S1", "S2"], "name": ["Toko Murah", "Toko Lexus"]})
+    )
+    norm, _ = masked(["di toko murah banget", "toko lexus kotor"], cat)
+    assert norm == ["di toko murah banget", "toko kotor"]
+
+
+def test_handles_and_links_are_not_placeholders_of_every_mention() -> None:
+    """(from a review) An alias @tokosudirman was normalised to the placeholder of every
+    mention, and a link alias to that of every link: each message with a mention or a link was
+    the store, and the mask took them out."""
+    cat = Catalog.from_frames(
+        stores=pl.DataFrame(
+            {"store_id": ["S1"], "name": ["Sudirman"], "aliases": ["@tokosudirman|www.toko.id"]}
+        )
+    )
+    assert "xmention" not in cat.aliases and "xurl" not in cat.aliases
+    assert "tokosudirman" in cat.aliases
+    s = pl.Series(["@someone halo https://x.y", "tokosudirman ramah"])
+    assert cat.match(normalise(s), s) == ["", "store:S1"]
+    norm, _ = masked(["@someone halo https://x.y"], cat)
+    assert norm == ["xmention halo xurl"]

@@ -31,6 +31,8 @@ ORDER_PATTERN = (
     r"\s*#?\s*([A-Z]{0,4}[-/]?\d[\dA-Z/-]{4,})"
 )
 _FUZZY_MIN_LEN = 6
+#: What normalisation makes of links and mentions.
+_PLACEHOLDERS = frozenset(("xurl", "xmention"))
 _FUZZY_SCORE = 85.0
 
 
@@ -64,11 +66,14 @@ class Catalog:
     _mask: NameMask | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, ref: str, names: Iterable[str | None]) -> None:
-        cleaned = [n for n in names if n and n.strip()]
+        # a handle is its name (@tokosudirman → tokosudirman): normalisation would make it the
+        # placeholder of every mention
+        cleaned = [n.strip().lstrip("@#") for n in names if n and n.strip().lstrip("@#")]
         if not cleaned:
             return
         for name, norm in zip(cleaned, normalise(cleaned).to_list(), strict=True):
-            if len(norm) >= 2:
+            # a link is no name (it would be the placeholder of every link)
+            if len(norm) >= 2 and not _PLACEHOLDERS & set(norm.split()):
                 self.aliases.setdefault(norm, set()).add(ref)
                 if not ref.startswith(COMPETITOR):
                     self.names.add(name.strip())

@@ -16,10 +16,12 @@ unmasked text. What is kept:
 
 * the place nouns of a store's name (*toko*, "store", 分店): "Toko Sudirman" still speaks of a
   store;
-* a one-word name that is also an opinion or cue word (*Bagus*, "good" in Indonesian; "Grace";
-  "Joy"): masking it everywhere would take the word from every message that means it. A staff
-  member's such name is masked after a title only (*Mas Bagus*, "Ms Grace"), and a longer alias
-  the retailer gave ("Grace Tan") is masked as a whole.
+* a one-word name that is also a word of its own: a cue word, an English opinion word, or a
+  word common in the training texts (``data/common_words.txt``: *Bagus* "good", *Indah*
+  "beautiful", *Untung* "lucky", 高兴 "happy"; "Grace", "Joy"). Masking it everywhere would take
+  the word from every message that means it. A staff member's such name is masked after a title
+  only (*Mas Bagus*, "Ms Grace"), and a longer alias the retailer gave ("Grace Tan") is masked
+  as a whole. A store named *Toko Murah* ("cheap shop") is not masked at all.
 
 Aliases match as whole words (normalised: lower case, punctuation apart; the opinion marks
 ``lexpos``/``lexneg`` that normalisation adds after an English opinion word are skipped);
@@ -30,6 +32,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
 
 import ahocorasick_rs
 import numpy as np
@@ -69,8 +73,12 @@ def _words(alias: str) -> list[str]:
 
 def _needle(alias: str) -> str:
     """The start of a normalised alias that any text holding it holds as is: up to its first
-    word marked as an opinion ("happy lexpos socks" → "happy")."""
-    return alias.split(" lex")[0]
+    word marked as an opinion ("happy lexpos socks" → "happy"; "toko lexus" whole)."""
+    words = alias.split()
+    for i, w in enumerate(words):
+        if w in _MARKS:
+            return " ".join(words[:i])
+    return alias
 
 
 def _kept(words: Iterable[str]) -> str:
@@ -93,14 +101,35 @@ def _lengths_by_first_word(names: Mapping[tuple[str, ...], str]) -> dict[str, tu
     return {w: tuple(sorted(lengths, reverse=True)) for w, lengths in out.items()}
 
 
+@cache
+def common_words() -> frozenset[str]:
+    """Words common in the sentiment training texts (``data/common_words.txt``, written by
+    ``scripts/common_words.py``): Latin words and two-character Chinese strings."""
+    ref = resources.files("retailpulse.enrich").joinpath("data/common_words.txt")
+    lines = ref.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
 def _ambiguous(aliases: list[str]) -> set[str]:
-    """The one-word Latin aliases that are also opinion or cue words."""
-    single = [a for a in aliases if len(_words(a)) == 1 and not _HAN.search(a)]
-    if not single:
-        return set()
-    cues = cue_matrix(pl.Series(single, dtype=pl.String), {**INTENT_CUES, **ASPECT_CUES})
-    hit = np.flatnonzero(cues.sum(axis=1)).tolist()
-    return {single[i] for i in hit} | {a for a in single if " lex" in a}
+    """The aliases whose masked part (their words but the place nouns) is one word that is also
+    a word of its own: a cue word, an English opinion word (normalisation marks it), or a word
+    common in the training texts (*Indah*, *Bagus*, 高兴; "Toko Murah" is a store, but masking
+    *murah* would take "cheap" from every message that says it)."""
+    common = common_words()
+    rests = {a: [w for w in _words(a) if w not in PLACE_NOUNS] for a in aliases}
+    latin = sorted({w for rest in rests.values() for w in rest if not _HAN.search(w)})
+    cued: set[str] = set()
+    if latin:
+        cues = cue_matrix(pl.Series(latin, dtype=pl.String), {**INTENT_CUES, **ASPECT_CUES})
+        cued = {latin[i] for i in np.flatnonzero(cues.sum(axis=1)).tolist()}
+
+    def is_word(word: str, alias: str) -> bool:
+        if _HAN.search(word):
+            # a short Chinese name holding a common two-character string
+            return len(word) <= 3 and any(word[i : i + 2] in common for i in range(len(word) - 1))
+        return word in common or word in cued or f"{word} lex" in alias
+
+    return {a for a, rest in rests.items() if len(rest) == 1 and is_word(rest[0], a)}
 
 
 class NameMask:
