@@ -10,7 +10,8 @@ A one-word staff name that is also a common word (*Indah* "beautiful", *Bagus* "
 * Chinese: every two-character string of a run of Chinese characters.
 
 With the default of 50 texts: *indah* (288 texts), *manis* (224), *cantik* (164), *untung*
-(84) and *sabar* (73) are common; *rina*, *andi*, *siti* (0-2) and *sari* (41) are not.
+(84), *sabar* (73), *bagus* (1,377) and 高兴 (58) are common; *rina*, *andi*, *siti* (0-2)
+and *sari* (42) are not.
 
 Usage: ``python scripts/common_words.py [--data-dir ../shared/data] [--min-texts 50]``
 """
@@ -54,8 +55,8 @@ def main() -> None:
     seen = counts(args.data_dir)
     common = sorted(w for w, c in seen.items() if c >= args.min_texts)
     header = [
-        "# Words in at least %d of the sentiment training texts (scripts/common_words.py):"
-        % args.min_texts,
+        f"# Words in at least {args.min_texts} of the sentiment training texts "
+        "(scripts/common_words.py):",
         "# a one-word name that is one of them is masked only after a title (names.py).",
     ]
     OUT.write_text("\n".join([*header, *common]) + "\n", encoding="utf-8")
