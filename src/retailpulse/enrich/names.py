@@ -31,7 +31,7 @@ Chinese aliases match anywhere. Near misses (typos) are found as entities but no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 
@@ -110,6 +110,23 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
+def _names_in(
+    words: list[str], names: Mapping[tuple[str, ...], str], lengths: Mapping[str, tuple[int, ...]]
+) -> Iterator[tuple[int, int, str]]:
+    """(first word, number of words, replacement) of each name among ``words``, the leftmost
+    longest first; ``lengths``: :func:`_lengths_by_first_word` of ``names``."""
+    p = 0
+    while p < len(words):
+        for length in lengths.get(words[p], ()):
+            key = tuple(words[p : p + length])
+            if len(key) == length and key in names:
+                yield p, length, names[key]
+                p += length
+                break
+        else:
+            p += 1
+
+
 def _ambiguous(aliases: list[str]) -> set[str]:
     """The aliases whose masked part (their words but the place nouns) is one word that is also
     a word of its own: a cue word, an English opinion word (normalisation marks it), or a word
@@ -186,64 +203,42 @@ class NameMask:
     def is_empty(self) -> bool:
         return not self._needles
 
+    def _replace_han(self, text: str) -> str:
+        """``text`` with its Chinese names replaced (the leftmost longest)."""
+        if self._automaton is None:
+            return text
+        pieces, at = [], 0
+        for _, start, end in self._automaton.find_matches_as_indexes(text):
+            pieces += [text[at:start], self._han[text[start:end]]]
+            at = end
+        return "".join([*pieces, text[at:]])
+
     def _mask_text(self, text: str) -> str:
         """One normalised text with its names replaced."""
-        if self._automaton is not None:
-            pieces, at = [], 0
-            for _, start, end in self._automaton.find_matches_as_indexes(text):
-                pieces += [text[at:start], self._han[text[start:end]]]
-                at = end
-            text = "".join([*pieces, text[at:]])
-        tokens = text.split()
-        if not self._latin:
-            return " ".join(tokens)
+        tokens = self._replace_han(text).split()
         # the words, without the opinion marks that follow some of them
         bare = [i for i, t in enumerate(tokens) if t not in _MARKS]
         out: list[str] = []
-        p, done = 0, 0
-        while p < len(bare):
-            for length in self._lengths.get(tokens[bare[p]], ()):
-                if p + length > len(bare):
-                    continue
-                key = tuple(tokens[i] for i in bare[p : p + length])
-                if key in self._latin:
-                    end = bare[p + length - 1] + 1
-                    if end < len(tokens) and tokens[end] in _MARKS:
-                        end += 1
-                    out += tokens[done : bare[p]]
-                    out += self._latin[key].split()
-                    done = end
-                    p += length
-                    break
-            else:
-                p += 1
-        out += tokens[done:]
-        return " ".join(out)
+        done = 0
+        for p, length, replacement in _names_in(
+            [tokens[i] for i in bare], self._latin, self._lengths
+        ):
+            end = bare[p + length - 1] + 1
+            if end < len(tokens) and tokens[end] in _MARKS:
+                end += 1
+            out += [*tokens[done : bare[p]], *replacement.split()]
+            done = end
+        return " ".join([*out, *tokens[done:]])
 
     def _mask_raw_text(self, text: str) -> str:
         """One raw text with its names replaced (Chinese names as in the normalised text)."""
-        if self._automaton is not None:
-            pieces, at = [], 0
-            for _, start, end in self._automaton.find_matches_as_indexes(text):
-                pieces += [text[at:start], self._han[text[start:end]]]
-                at = end
-            text = "".join([*pieces, text[at:]])
-        if not self._raw:
-            return text
-        spans = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
-        pieces, at, p = [], 0, 0
-        while p < len(spans):
-            for length in self._raw_lengths.get(spans[p][2], ()):
-                if p + length > len(spans):
-                    continue
-                key = tuple(w for _, _, w in spans[p : p + length])
-                if key in self._raw:
-                    pieces += [text[at : spans[p][0]], self._raw[key]]
-                    at = spans[p + length - 1][1]
-                    p += length
-                    break
-            else:
-                p += 1
+        text = self._replace_han(text)
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        words = [text[a:b].lower() for a, b in spans]
+        pieces, at = [], 0
+        for p, length, replacement in _names_in(words, self._raw, self._raw_lengths):
+            pieces += [text[at : spans[p][0]], replacement]
+            at = spans[p + length - 1][1]
         return "".join([*pieces, text[at:]])
 
     def _masked(
