@@ -197,3 +197,13 @@ def test_handles_and_links_are_not_placeholders_of_every_mention() -> None:
     assert cat.match(normalise(s), s) == ["", "store:S1"]
     norm, _ = masked(["@someone halo https://x.y"], cat)
     assert norm == ["xmention halo xurl"]
+
+
+def test_a_staff_name_that_is_a_common_word_is_an_entity_only_after_a_title() -> None:
+    """ "bajunya bagus sekali" ("the shirt is very good") is not about Bagus; on 20,000
+    messages of the valid files, 383 such false staff entities went."""
+    cat = catalog(["Rina", "Bagus", "Grace"])
+    s = pl.Series(
+        ["bajunya bagus sekali", "Mas Bagus kasar", "grace was rude", "Ms Grace was rude", "Rina"]
+    )
+    assert cat.match(normalise(s), s) == ["", "staff:E1", "", "staff:E2", "staff:E0"]

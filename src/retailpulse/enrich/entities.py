@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from retailpulse.enrich.names import COMPETITOR, NameMask
+from retailpulse.enrich.names import COMPETITOR, TITLES, NameMask
 from retailpulse.enrich.text import normalise
 
 ORDER_PATTERN = (
@@ -129,7 +129,12 @@ class Catalog:
     def _fuzzy_index(self) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
         for alias, refs in self.aliases.items():
-            if " " not in alias and not _is_cjk(alias) and len(alias) >= _FUZZY_MIN_LEN:
+            if (
+                " " not in alias
+                and not _is_cjk(alias)
+                and len(alias) >= _FUZZY_MIN_LEN
+                and alias not in self.name_mask().title_only
+            ):
                 out.setdefault(alias, set()).update(refs)
         return out
 
@@ -143,18 +148,25 @@ class Catalog:
         multi = [a for a in self.aliases if " " in a and not _is_cjk(a)]
         max_words = max((a.count(" ") + 1 for a in multi), default=1)
         aliases = list(self.aliases)
-        phrases = [words.filter(pl.col("w").is_in(aliases)).select("row", pl.col("w").alias("p"))]
-        for k in range(2, min(max_words, 4) + 1):
-            # the k words from each word on, within one message (a plain shift and a check
-            # that the k-th word is of the same row: a window per row is several times slower)
+        titled = (pl.col("row").shift(1) == pl.col("row")) & pl.col("w").shift(1).is_in(TITLES)
+        # the phrase of k words from each word on, within one message (a plain shift and a
+        # check that the k-th word is of the same row: a window per row is several times slower)
+        phrases = []
+        for k in range(1, min(max_words, 4) + 1):
             phrase = pl.concat_str([pl.col("w").shift(-i) for i in range(k)], separator=" ")
             same = pl.col("row").shift(-(k - 1)) == pl.col("row")
             phrases.append(
-                words.select("row", phrase.alias("p"), same.alias("same"))
+                words.with_columns(phrase.alias("p"), same.alias("same"), titled.alias("titled"))
                 .filter(pl.col("same") & pl.col("p").is_in(aliases))
-                .select("row", "p")
+                .select("row", "p", "titled")
             )
-        for row, found_phrase in pl.concat(phrases).iter_rows():
+        # a one-word name that is also a word of its own (Bagus, "good"; Grace, normalised
+        # "grace lexpos") names someone only after a title (Mas Bagus): NameMask.title_only
+        title_only = list(self.name_mask().title_only)
+        hits = pl.concat(phrases).filter(
+            ~pl.col("p").is_in(title_only) | pl.col("titled").fill_null(False)
+        )
+        for row, found_phrase, _ in hits.iter_rows():
             found[row].update(self.aliases[found_phrase])
         fuzzy = self._fuzzy_index()
         if fuzzy:

@@ -173,6 +173,11 @@ class NameMask:
             elif any(r.startswith(STAFF) for r in refs):
                 masked.update(f"{title} {word}" for title in TITLES)
                 needles.update(f"{title} {_needle(alias)}" for title in TITLES)
+        #: the staff's normalised aliases that name someone only after a title (entities read
+        #: it too: "bajunya bagus sekali" is not about Bagus)
+        self.title_only = frozenset(
+            a for a in ambiguous if any(r.startswith(STAFF) for r in own[a]) and not _HAN.search(a)
+        )
         # (a Latin needle is whole words: looked for with a space on each side)
         self._needles = sorted(n if _HAN.search(n) else f" {n} " for n in needles)
         replacement = {k: _kept(k.split()) for k in masked}
