@@ -64,6 +64,7 @@ class Catalog:
     #: the retailer wrote them
     names: set[str] = field(default_factory=set)
     _mask: NameMask | None = field(default=None, init=False, repr=False, compare=False)
+    _fuzzy: dict[str, set[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def add(self, ref: str, names: Iterable[str | None]) -> None:
         # a handle is its name (@tokosudirman → tokosudirman): normalisation would make it the
@@ -76,8 +77,8 @@ class Catalog:
             if len(norm) >= 2 and not _PLACEHOLDERS & set(norm.split()):
                 self.aliases.setdefault(norm, set()).add(ref)
                 if not ref.startswith(COMPETITOR):
-                    self.names.add(name.strip())
-        self._mask = None
+                    self.names.add(name)
+        self._mask = self._fuzzy = None
 
     @classmethod
     def from_frames(
@@ -127,16 +128,19 @@ class Catalog:
         return self._mask
 
     def _fuzzy_index(self) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for alias, refs in self.aliases.items():
-            if (
-                " " not in alias
-                and not _is_cjk(alias)
-                and len(alias) >= _FUZZY_MIN_LEN
-                and alias not in self.name_mask().title_only
-            ):
-                out.setdefault(alias, set()).update(refs)
-        return out
+        """The aliases matched by near misses too (long single words), built once."""
+        if self._fuzzy is None:
+            title_only = self.name_mask().title_only
+            self._fuzzy = {}
+            for alias, refs in self.aliases.items():
+                if (
+                    " " not in alias
+                    and not _is_cjk(alias)
+                    and len(alias) >= _FUZZY_MIN_LEN
+                    and alias not in title_only
+                ):
+                    self._fuzzy.setdefault(alias, set()).update(refs)
+        return self._fuzzy
 
     def _match_aliases(self, normalised: pl.Series, found: defaultdict[int, set[str]]) -> None:
         words = (
