@@ -104,6 +104,43 @@ def test_only_the_rows_asked_for_are_looked_at() -> None:
     assert catalog().name_mask().mask(norm, [1, 2]).to_list() == ["rina ramah", "ramah", "juga"]
 
 
+def test_a_name_the_clause_split_cut_is_masked_in_its_clauses() -> None:
+    """The full stop of "J.Co" and "Mr. DIY" ends a clause; the name is masked in the clauses
+    as in the message, and each message keeps its number of clauses."""
+    cat = Catalog.from_frames(
+        stores=pl.DataFrame({"store_id": ["S1", "S2"], "name": ["J.Co", "Mr. DIY"]})
+    )
+    texts = ["Donat J.Co enak banget! tapi Mr. DIY jelek", "Mr. DIY mantap", "J.Co."]
+    lists = clause_lists(pl.Series(texts, dtype=pl.String))
+    assert lists["clauses"].to_list()[0] == ["donat j", "co enak banget !", "tapi mr", "diy jelek"]
+    mask = cat.name_mask()
+    _, rows = mask.mask_messages(lists["normalised"])
+    assert rows == [0, 1, 2]
+    assert mask.mask_clauses(lists["clauses"], rows) == [
+        *["donat", "enak banget !", "tapi", "jelek"],
+        *["", "mantap"],
+        *["", ""],
+    ]
+    assert mask.mask_clauses(lists["clauses"], []) == []
+
+
+def test_masked_clauses_joined_are_the_masked_message() -> None:
+    texts = [
+        "Mbak Rina di toko Sudirman ramah banget! Budi, Santoso? kurang",
+        "Happy Socks sucks. grace tan was rude, Grace Tan!",
+        "王府井分店的服务很好。袜子，很好",
+        "Ms. Grace was rude. Mas. Bagus kasar; bajunya bagus sekali",
+    ]
+    lists = clause_lists(pl.Series(texts, dtype=pl.String))
+    mask = catalog().name_mask()
+    message, rows = mask.mask_messages(lists["normalised"])
+    assert rows == [0, 1, 2, 3]
+    clauses = iter(mask.mask_clauses(lists["clauses"], rows))
+    for row, parts in enumerate(lists["clauses"].to_list()):
+        again = [next(clauses) for _ in parts]
+        assert " ".join(c for c in again if c) == message[row], row
+
+
 def test_a_catalog_with_its_mask_built_still_pickles() -> None:
     """(worker processes get the catalog pickled)"""
     cat = catalog()

@@ -61,6 +61,9 @@ TITLES = (
 STAFF = "staff:"
 COMPETITOR = "competitor:"
 _MARKS = frozenset(("lexpos", "lexneg"))
+#: Stands between two clauses of a message while its clauses are masked together (a private-use
+#: character that normalisation does not make on its own).
+_BOUNDARY = "\ue000"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 #: A word of raw text (a run of Chinese characters is one).
 _WORD = re.compile(r"\w+")
@@ -219,10 +222,12 @@ class NameMask:
         return "".join([*pieces, text[at:]])
 
     def _mask_text(self, text: str) -> str:
-        """One normalised text with its names replaced."""
+        """One normalised text with its names replaced. A clause boundary (:data:`_BOUNDARY`)
+        is no word: a name across one is masked, and the boundaries it held follow what is
+        left of it, so the text keeps its number of clauses."""
         tokens = self._replace_han(text).split()
-        # the words, without the opinion marks that follow some of them
-        bare = [i for i, t in enumerate(tokens) if t not in _MARKS]
+        # the words, without the opinion marks that follow some of them and the boundaries
+        bare = [i for i, t in enumerate(tokens) if t not in _MARKS and t != _BOUNDARY]
         out: list[str] = []
         done = 0
         for p, length, replacement in _names_in(
@@ -231,7 +236,8 @@ class NameMask:
             end = bare[p + length - 1] + 1
             if end < len(tokens) and tokens[end] in _MARKS:
                 end += 1
-            out += [*tokens[done : bare[p]], *replacement.split()]
+            cut = tokens[bare[p] : end].count(_BOUNDARY)
+            out += [*tokens[done : bare[p]], *replacement.split(), *[_BOUNDARY] * cut]
             done = end
         return " ".join([*out, *tokens[done:]])
 
@@ -283,6 +289,20 @@ class NameMask:
             return normalised, []
         # (scatter writes in place: the caller's series stays as it was)
         return normalised.clone().scatter(rows, pl.Series(masked, dtype=pl.String)), rows
+
+    def mask_clauses(self, clauses: pl.Series, rows: Sequence[int]) -> list[str]:
+        """The clauses of the messages ``rows`` (``clauses``: a list of normalised clauses per
+        message), masked together, so that a name the clause split cut ("j.co" → "j", "co";
+        "Mr. DIY") is masked in its clauses as in the message. The masked clauses of those
+        messages, in order, as many as there were."""
+        if not len(rows):
+            return []
+        sep = f" {_BOUNDARY} "
+        out: list[str] = []
+        for parts in clauses.gather(list(rows)).to_list():
+            masked = self._mask_text(sep.join(parts)).split(_BOUNDARY)
+            out += [m.strip() for m in masked]
+        return out
 
     def mask_raw(self, raw: pl.Series, rows: Sequence[int]) -> pl.Series:
         """Raw texts with every name (any case, any spacing or punctuation between its words)

@@ -520,8 +520,10 @@ def enrich_texts(
         mask = catalog.name_mask()
         opinion_text, named = mask.mask_messages(normalised)
         if named:
+            # (a message's clauses are masked together: a name the split cut is still a name)
             clause_rows = np.flatnonzero(np.isin(cl["row"].to_numpy(), named)).tolist()
-            opinion_cl = cl.with_columns(mask.mask(cl["clause"], clause_rows))
+            masked = pl.Series(mask.mask_clauses(lists["clauses"], named), dtype=pl.String)
+            opinion_cl = cl.with_columns(cl["clause"].clone().scatter(clause_rows, masked))
             if m.embedding is not None:
                 opinion_raw = mask.mask_raw(raw, named)
     # the stages below need only the clauses: they run side by side (Polars, NumPy and SciPy
