@@ -41,6 +41,11 @@ def test_elongations_are_shortened() -> None:
     assert norm("sooo good") == "so good lexpos"
 
 
+def test_digit_padding_is_shortened_and_numbers_are_kept() -> None:
+    assert norm("这本书很好，" + "1" * 46) == "这本书很好 111"
+    assert norm("harga 1000000000 murah 8888888888x") == "harga 1000000000 murah 888x"
+
+
 def test_indonesian_slang_is_expanded_and_negations_kept() -> None:
     assert norm("gak bagus bgt yg ini kak") == "tidak bagus banget yang ini kakak"
     assert norm("ga ga ga") == "tidak tidak tidak"
@@ -152,6 +157,8 @@ def _reference_expr(expr: pl.Expr, emoji_map: dict[str, str], *, rewrite: bool =
         e = e.str.replace_many(emoji_map, leftmost=True)
     for ch in string.ascii_lowercase:
         e = e.str.replace_all(ch * 3 + "+", ch)
+    for d in string.digits:
+        e = e.str.replace_all(d * 10 + "+", d * 3)
     e = e.str.replace_all(r"!+", " ! ").str.replace_all(r"[?？]+", " ? ")
     e = e.str.replace_many(traditional_to_simplified())
     e = e.str.replace_all(r"[^\w\s!?'\p{So}\p{Sk}\u200d\ufe0f]", " ").str.replace_all(r"\s+", "  ")
@@ -194,6 +201,8 @@ _TRICKY = st.sampled_from(
         "—",
         "…",
         "5",
+        "1111111111",
+        "000000000",
         "_",
         "zzzz",
         "bbb",

@@ -15,7 +15,8 @@ as it is (a single space, a space already before a token):
 3. Each emoji is kept and followed by its name as one token (``😍`` → ``😍 emoji_smiling_face_
    with_heart_eyes``), so both the symbol and its meaning reach the models.
 4. Elongations are shortened: three or more of the same letter become one (``bagusss`` →
-   ``bagus``, ``sooo`` → ``so``); ``!!!`` becomes ``!``.
+   ``bagus``, ``sooo`` → ``so``); ``!!!`` becomes ``!``; padding of ten or more of the same
+   digit becomes three (``1111111111111`` → ``111``).
 5. Traditional Chinese characters are mapped to simplified ones (OpenCC's character table).
 6. Indonesian slang and abbreviations are expanded (``gak`` → ``tidak``, ``bgt`` → ``banget``,
    ``yg`` → ``yang``...). Negations are never dropped: ``gak``/``ga``/``tdk``/``nggak`` all become
@@ -242,9 +243,22 @@ def _word_passes() -> tuple[dict[str, str], dict[str, str]]:
 
 
 #: Three or more of the same ASCII letter (one alternative per letter, as the regex engine has
-#: no back-references); replaced by the letter, in one pass instead of one per letter.
-_ELONGATED = "|".join(f"({ch}){ch}{ch}+" for ch in string.ascii_lowercase)
-_ELONGATED_TO = "".join(f"${{{i}}}" for i in range(1, len(string.ascii_lowercase) + 1))
+#: no back-references); replaced by the letter, in one pass instead of one per letter. In the
+#: same pass, ten or more of the same digit (padding, as in "这本书很好，1111111111111111...": a
+#: review site's minimum length) become three: no number is written so, and the padding's
+#: n-grams outweighed the review's (that one read neutral at 0.99).
+_PADDING_RUN = 10
+_ELONGATED = "|".join(
+    [f"({ch}){ch}{ch}+" for ch in string.ascii_lowercase]
+    + [f"({d}){d}{{{_PADDING_RUN - 1},}}" for d in string.digits]
+)
+_ELONGATED_TO = "".join(
+    [f"${{{i}}}" for i in range(1, len(string.ascii_lowercase) + 1)]
+    + [
+        f"${{{i}}}" * 3
+        for i in range(len(string.ascii_lowercase) + 1, len(string.ascii_lowercase) + 11)
+    ]
+)
 
 #: Batches larger than this are normalised in parts, at most :data:`PARALLEL_PARTS` of them.
 PARALLEL_ROWS = 2_000
