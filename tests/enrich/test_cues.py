@@ -52,6 +52,13 @@ from retailpulse.enrich.scoring import score
         ("tidak mahal banget kok", False),
         # chosen on the train files
         ("bahannya tipis banget", True),
+        # unhelpful staff, and people who never came back (rules version 8), unless negated
+        ("the cashier was really unhelpful", True),
+        ("staff were not helpful at all", True),
+        ("waited 20 minutes and she never came back", True),
+        ("called twice and nobody answered", True),
+        ("not unhelpful at all", False),
+        ("she was so helpful", False),
     ],
 )
 def test_complaint_cues(text: str, complaint: bool) -> None:

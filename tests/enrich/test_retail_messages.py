@@ -121,6 +121,8 @@ STAFF_PRAISE = [
 ]
 STAFF_COMPLAINTS = [
     "The staff were not friendly at all",
+    # no opinion word in VADER's lexicon: neutral before the rules' version 8
+    "Rina was really unhelpful today",
     "Mbak kasirnya tidak ramah",
     "店员一点都不热情",
 ]

@@ -41,8 +41,8 @@ _NEGATED = (
 #: 没有让我失望).
 _NEGATED_COMPLAINT = (
     r"(?-u:\b)(?:tidak|bukan|not|never|no|nothing)\s+(?:\S+\s+)?(?:kecewa|disappointed|"
-    r"disappointing|menyesal|nyesel|mahal|bad|terrible|to complain)(?-u:\b)|没有?让\p{Han}?失望|"
-    r"不失望"
+    r"disappointing|menyesal|nyesel|mahal|bad|terrible|unhelpful|to complain)(?-u:\b)|"
+    r"没有?让\p{Han}?失望|不失望"
 )
 #: Chinese question words used as indefinites or under a negator, which ask nothing: 不怎么
 #: ("not very"), 没多久 ("before long"), 不知为什么 ("for some reason"), 怎么说呢 ("how shall I
