@@ -221,3 +221,106 @@ def test_a_model_folder_of_the_other_tier_is_a_clear_error(tmp_path: Path) -> No
     assert res.exit_code == 1, res.output
     assert "--tier fast" in res.output and "retailpulse train --tier accurate" in res.output
     assert "Traceback" not in res.output
+
+
+RINA = "Mbak Rina di toko Sudirman ramah banget!"
+# the same message without the name: what the opinion tasks should read
+NO_NAME = "Mbak di toko Sudirman ramah banget!"
+
+
+def _messages(tmp_path: Path, *texts: str) -> Path:
+    src = tmp_path / "in.csv"
+    pl.DataFrame({"id": [str(i) for i in range(len(texts))], "text": list(texts)}).write_csv(src)
+    return src
+
+
+def _enrich_with(tmp_path: Path, src: Path, *options: str) -> Any:
+    out = tmp_path / "out.csv"
+    return CliRunner().invoke(main, ["enrich-file", str(src), "-o", str(out), *options])
+
+
+def _rows(tmp_path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+
+
+def test_enrich_file_with_a_staff_file_finds_and_masks_the_name(tmp_path: Path) -> None:
+    staff = tmp_path / "staff.csv"
+    staff.write_text("Staff ID,Name,Store ID\nE1,Rina,S1\n", encoding="utf-8")
+    res = _enrich_with(tmp_path, _messages(tmp_path, RINA, NO_NAME), "--staff", str(staff))
+    assert res.exit_code == 0, res.output
+    assert res.stderr.count("Warning") == 0
+    named, unnamed = _rows(tmp_path)
+    assert named["entities"] == "staff:E1" and unnamed["entities"] == ""
+    # the name is not an opinion: the message reads as it does without it
+    assert named["sentiment"] == unnamed["sentiment"] == "positive"
+
+
+def test_enrich_file_with_a_products_file_and_aliases(tmp_path: Path) -> None:
+    products = tmp_path / "products.tsv"
+    products.write_text(
+        "SKU\tName\tAliases\tPrice\nP1\tKemeja Linen Putih\tkemeja linen|白衬衫\t199000\n"
+        "P2\tCelana Chino\tchino\t249000\n",
+        encoding="utf-8",
+    )
+    src = _messages(
+        tmp_path,
+        "kemeja linen nya adem banget",
+        "我买的白衬衫质量很好",
+        "chino nya kekecilan, lebih murah di Shopee",
+        "pengiriman cepat",
+    )
+    res = _enrich_with(tmp_path, src, "--products", str(products), "--competitor", "Shopee")
+    assert res.exit_code == 0, res.output
+    assert [r["entities"] for r in _rows(tmp_path)] == [
+        "product:P1",
+        "product:P1",
+        "competitor:Shopee;product:P2",
+        "",
+    ]
+
+
+def test_enrich_file_skips_reference_rows_with_errors_and_names_them(tmp_path: Path) -> None:
+    staff = tmp_path / "staff.csv"
+    staff.write_text("staff_id,name\nE1,Rina\nE2,\n,Budi\nE4, \nE5,\n", encoding="utf-8")
+    res = _enrich_with(tmp_path, _messages(tmp_path, RINA), "--staff", str(staff))
+    assert res.exit_code == 0, res.output
+    warning = res.stderr
+    assert f"skipped 4 rows of {staff}" in warning
+    assert "row 2: 'name' is required but empty" in warning
+    assert "row 3: 'staff_id' is required but empty" in warning
+    assert "and 1 more" in warning and "row 5" not in warning
+    assert "Fix them" in warning
+    # the good row is still used
+    assert _rows(tmp_path)[0]["entities"] == "staff:E1"
+
+
+def test_enrich_file_runs_without_a_reference_file_of_no_usable_row(tmp_path: Path) -> None:
+    staff = tmp_path / "staff.csv"
+    for content in ("staff_id,name\n", "staff_id,name\nE1,\n"):
+        staff.write_text(content, encoding="utf-8")
+        res = _enrich_with(tmp_path, _messages(tmp_path, RINA), "--staff", str(staff))
+        assert res.exit_code == 0, res.output
+        assert f"{staff} holds no usable row (each needs staff_id and name)" in res.stderr
+        assert "runs without its staff" in res.stderr
+        assert _rows(tmp_path)[0]["entities"] == ""
+
+
+def test_enrich_file_with_a_reference_file_missing_a_column_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    staff = tmp_path / "staff.csv"
+    staff.write_text("staff_id,nickname\nE1,Rina\n", encoding="utf-8")
+    res = _enrich_with(tmp_path, _messages(tmp_path, RINA), "--staff", str(staff))
+    assert res.exit_code == 1
+    assert f"{staff} has no column 'name'" in res.output
+    assert "rename the column to 'name' in the file" in res.output
+    assert "Traceback" not in res.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_enrich_file_with_a_reference_file_that_does_not_exist(tmp_path: Path) -> None:
+    none = tmp_path / "none.csv"
+    res = _enrich_with(tmp_path, _messages(tmp_path, RINA), "--products", str(none))
+    assert res.exit_code == 2
+    assert "--products" in res.output and "does not exist" in res.output
+    assert not (tmp_path / "out.csv").exists()

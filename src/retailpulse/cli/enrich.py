@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from retailpulse.cli.options import (
     open_workspace,
     print_json,
 )
-from retailpulse.errors import RetailPulseError
+from retailpulse.errors import InputError, RetailPulseError
+from retailpulse.schema import get_kind
 
 _TASKS_HELP = (
     "Comma-separated subset of language,sentiment,emotion,intents,aspects,entities,spam "
@@ -71,6 +72,68 @@ def read_input(path: Path) -> pl.DataFrame:
     )
 
 
+def _reference_option(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    key = get_kind(kind).key[0]
+    return click.option(
+        f"--{kind}",
+        f"{kind}_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help=f"A {kind} table ({key}, name, '|'-separated aliases; CSV, TSV, JSONL, Parquet or "
+        f"XLSX, as `retailpulse import {kind}` takes it): its names are found as entities and "
+        "kept out of what the opinion tasks read.",
+    )
+
+
+def _reference_rows(kind: str, path: Path | None) -> pl.DataFrame | None:
+    """The usable rows of a ``--products``/``--stores``/``--staff`` file (None without one).
+
+    Rows with errors are skipped with a warning that names them; a file with no usable row is
+    left out with a warning. A file that cannot be read at all stops the command."""
+    from retailpulse.listen.reference import read_reference
+
+    if path is None:
+        return None
+    try:
+        checked = read_reference(kind, path)
+    except RetailPulseError as exc:
+        raise click.ClickException(_without_import_options(exc)) from exc
+    if checked.errors.height:
+        click.echo(_skipped_warning(kind, path, checked.errors), err=True)
+    if checked.valid.is_empty():
+        needs = " and ".join(get_kind(kind).required)
+        click.echo(
+            f"Warning: {path} holds no usable row (each needs {needs}), so the enrichment runs "
+            f"without its {kind}. Add or fix its rows for --{kind}.",
+            err=True,
+        )
+        return None
+    return checked.valid
+
+
+def _skipped_warning(kind: str, path: Path, errors: pl.DataFrame, shown: int = 3) -> str:
+    """One warning for the rows of a reference file that were skipped, the first few named."""
+    by_row = errors.group_by("row", maintain_order=True).agg(pl.col("reason").str.join(", "))
+    named = "; ".join(f"row {row}: {reason}" for row, reason in by_row.head(shown).iter_rows())
+    more = f"; and {by_row.height - shown} more" if by_row.height > shown else ""
+    rows = "row" if by_row.height == 1 else "rows"
+    return (
+        f"Warning: skipped {by_row.height} {rows} of {path} ({named}{more}). "
+        f"Fix them so that their {kind} are recognised and masked."
+    )
+
+
+def _without_import_options(exc: RetailPulseError) -> str:
+    """The importer's message, with the fix for enrich-file where it names an import option."""
+    message = exc.message
+    if "--map" in message:
+        column = f"'{exc.field}'" if isinstance(exc, InputError) and exc.field else "the field"
+        message += f" enrich-file takes no --map: rename the column to {column} in the file."
+    if "--delimiter" in message:
+        message += " enrich-file takes no --delimiter: save the file comma-separated."
+    return message
+
+
 @click.command("enrich-file")
 @click.argument(
     "input_path", metavar="INPUT", type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -113,6 +176,9 @@ def read_input(path: Path) -> pl.DataFrame:
     multiple=True,
     help="A competitor name to recognise (repeatable).",
 )
+@_reference_option("products")
+@_reference_option("stores")
+@_reference_option("staff")
 @click.option(
     "--embed-all",
     is_flag=True,
@@ -129,6 +195,9 @@ def enrich_file(
     model_dir: Path | None,
     batch_size: int,
     competitors: tuple[str, ...],
+    products_file: Path | None,
+    stores_file: Path | None,
+    staff_file: Path | None,
     embed_all: bool,
     workers: int | None,
 ) -> None:
@@ -144,14 +213,19 @@ def enrich_file(
             f"{input_path} has no '{text_column}' column (columns: {', '.join(frame.columns)}). "
             "Pass --text-column with the column that holds the message text."
         )
-    catalog = Catalog.from_frames(competitors=competitors) if competitors else None
+    catalog = Catalog.from_frames(
+        products=_reference_rows("products", products_file),
+        stores=_reference_rows("stores", stores_file),
+        staff=_reference_rows("staff", staff_file),
+        competitors=competitors,
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     options: dict[str, Any] = {
         "text_column": text_column,
         "tier": tier,
         "tasks": _tasks(tasks),
-        "catalog": catalog,
+        "catalog": None if catalog.is_empty else catalog,
         "model_dir": model_dir,
     }
     try:

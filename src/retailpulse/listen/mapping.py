@@ -108,7 +108,9 @@ def resolve_columns(
     extras = [c for c in columns if c not in renames and c != ROW]
     missing = [f for f in kind.required if f not in taken]
     if missing:
-        raise MissingColumnError(_missing_message(kind, missing, columns, file, delimiter))
+        raise MissingColumnError(
+            _missing_message(kind, missing, columns, file, delimiter), field=missing[0]
+        )
     return ColumnPlan(renames, extras)
 
 
