@@ -324,3 +324,34 @@ def test_enrich_file_with_a_reference_file_that_does_not_exist(tmp_path: Path) -
     assert res.exit_code == 2
     assert "--products" in res.output and "does not exist" in res.output
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_enrich_file_that_fails_half_way_leaves_no_half_written_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retailpulse.enrich.pipeline as pipeline
+    from retailpulse.errors import ModelError
+
+    real = pipeline.enrich_batch
+    calls = {"n": 0}
+
+    def fail_on_the_second_batch(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise ModelError("the model broke half-way. Run it again.")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "enrich_batch", fail_on_the_second_batch)
+    src = tmp_path / "in.csv"
+    pl.DataFrame({"text": ["Love it!", "kecewa", "bagus"]}).write_csv(src)
+    out = tmp_path / "out.csv"
+    out.write_text("an earlier output\n", encoding="utf-8")
+    args = ["enrich-file", str(src), "-o", str(out), "--batch-size", "1", "--workers", "1"]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 1 and "half-way" in res.output
+    assert calls["n"] == 2
+    assert out.read_text(encoding="utf-8") == "an earlier output\n"
+    assert {f.name for f in tmp_path.iterdir()} == {"in.csv", "out.csv"}  # no .part left
+    res = CliRunner().invoke(main, args[:-2])
+    assert res.exit_code == 0, res.output
+    assert pl.read_csv(out).height == 3

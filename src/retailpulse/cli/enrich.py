@@ -220,6 +220,7 @@ def enrich_file(
         competitors=competitors,
     )
     output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f"{output.name}.part")
     written = 0
     options: dict[str, Any] = {
         "text_column": text_column,
@@ -243,7 +244,9 @@ def enrich_file(
             else:
                 # (the accurate tier, the only one embed_all changes, never runs in a pool)
                 enriched = (enrich_batch(b, **options, embed_all=embed_all) for b in batches)
-            fh = stack.enter_context(output.open("w", encoding="utf-8", newline=""))
+            # written beside the output and renamed at the end: a run that stops half-way
+            # leaves no half-written file (and an earlier output as it was)
+            fh = stack.enter_context(partial.open("w", encoding="utf-8", newline=""))
             for i, out in enumerate(enriched):
                 df = pl.from_arrow(out)
                 assert isinstance(df, pl.DataFrame)
@@ -256,8 +259,11 @@ def enrich_file(
             if frame.height == 0:
                 extra = [c for c in ENRICHMENT_COLUMNS if c not in frame.columns]
                 fh.write(",".join([*frame.columns, *extra]) + "\n")
+        partial.replace(output)
     except RetailPulseError as exc:
         raise click.ClickException(exc.message) from exc
+    finally:
+        partial.unlink(missing_ok=True)
     click.echo(f"Wrote {written} enriched messages to {output}.", err=True)
 
 
