@@ -141,11 +141,37 @@ def test_masked_clauses_joined_are_the_masked_message() -> None:
         assert " ".join(c for c in again if c) == message[row], row
 
 
+def test_a_short_chinese_name_inside_a_longer_word_is_no_name() -> None:
+    """Chinese has no spaces: 小王 and 小黄 are common nicknames, and also the start of 小王子
+    ("The Little Prince") and 小黄瓜 ("cucumber"). A short Chinese alias must not cut a word
+    of jieba's dictionary; the name itself is still found before any character."""
+    staff = pl.DataFrame({"staff_id": ["E1", "E2", "E3"], "name": ["小王", "小黄", "小李"]})
+    cat = Catalog.from_frames(staff=staff, competitors=["京东"])
+    texts = [
+        "小王子这本书很好看",
+        "我买了小黄瓜，很新鲜",
+        "送了小李子",
+        "小王服务很好",
+        "谢谢小李帮我换货",
+        "小黄态度很差",
+        "京东买的",
+    ]
+    norm, _ = masked(texts, cat)
+    assert norm[:3] == ["小王子这本书很好看", "我买了小黄瓜 很新鲜", "送了小李子"]
+    assert norm[3:6] == ["服务很好", "谢谢帮我换货", "态度很差"]
+    raw = pl.Series(texts, dtype=pl.String)
+    entities = cat.match(normalise(raw), raw)
+    assert entities == ["", "", "", "staff:E1", "staff:E3", "staff:E2", "competitor:京东"]
+
+
 def test_a_catalog_with_its_mask_built_still_pickles() -> None:
     """(worker processes get the catalog pickled)"""
     cat = catalog()
     cat.name_mask()
+    raw = pl.Series(["王府井分店 rina"])
+    assert cat.match(normalise(raw), raw) == ["staff:E0;store:S2"]  # (builds the Chinese automaton)
     again = pickle.loads(pickle.dumps(cat))
+    assert again.match(normalise(raw), raw) == ["staff:E0;store:S2"]
     assert again.name_mask().mask(normalise(pl.Series(["王府井分店 rina"]))).to_list() == ["分店"]
 
 

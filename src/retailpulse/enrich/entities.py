@@ -4,7 +4,8 @@
 ``|``-separated aliases in any language) and the competitor list (setting ``competitors``).
 Matching works on normalised text (lower case, traditional → simplified):
 
-* an alias of one to four words matches as a whole phrase; a Chinese alias anywhere;
+* an alias of one to four words matches as a whole phrase; a Chinese alias anywhere, but a
+  short one (小王) not inside a longer dictionary word (小王子; see :mod:`.names`);
 * an alias word of six or more letters also matches a word of the message that is a near miss
   (rapidfuzz ratio ≥ 85, e.g. ``Tokopeda`` for ``Tokopedia``); the fuzzy look-up is made once per
   distinct word of a batch, so its cost does not grow with repeated words;
@@ -18,12 +19,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
+import ahocorasick_rs
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from retailpulse.enrich.names import COMPETITOR, TITLES, NameMask
+from retailpulse.enrich.names import COMPETITOR, TITLES, NameMask, han_spans
 from retailpulse.enrich.text import normalise
 
 ORDER_PATTERN = (
@@ -65,6 +68,10 @@ class Catalog:
     names: set[str] = field(default_factory=set)
     _mask: NameMask | None = field(default=None, init=False, repr=False, compare=False)
     _fuzzy: dict[str, set[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    #: the Chinese aliases' automaton and list (False: none), built once
+    _han: tuple[ahocorasick_rs.AhoCorasick, list[str]] | Literal[False] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def add(self, ref: str, names: Iterable[str | None]) -> None:
         # a handle is its name (@tokosudirman → tokosudirman): normalisation would make it the
@@ -78,7 +85,7 @@ class Catalog:
                 self.aliases.setdefault(norm, set()).add(ref)
                 if not ref.startswith(COMPETITOR):
                     self.names.add(name)
-        self._mask = self._fuzzy = None
+        self._mask = self._fuzzy = self._han = None
 
     @classmethod
     def from_frames(
@@ -115,9 +122,9 @@ class Catalog:
         return not self.aliases
 
     def __getstate__(self) -> dict[str, object]:
-        # (worker processes get the catalog pickled; the mask holds an automaton that does
-        # not pickle, and each process builds its own)
-        return {**self.__dict__, "_mask": None}
+        # (worker processes get the catalog pickled; the mask and the Chinese aliases hold
+        # automata that do not pickle, and each process builds its own)
+        return {**self.__dict__, "_mask": None, "_han": None}
 
     def name_mask(self) -> NameMask:
         """The retailer's own names (products, stores, staff; not competitors, whose names
@@ -141,6 +148,23 @@ class Catalog:
                 ):
                     self._fuzzy.setdefault(alias, set()).update(refs)
         return self._fuzzy
+
+    def _han_automaton(self) -> tuple[ahocorasick_rs.AhoCorasick, list[str]] | None:
+        """The Chinese aliases (products, stores, staff and competitors) and their automaton,
+        built once (None without any)."""
+        if self._han is None:
+            cjk = [a for a in self.aliases if _is_cjk(a)]
+            self._han = (
+                (
+                    ahocorasick_rs.AhoCorasick(
+                        cjk, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+                    ),
+                    cjk,
+                )
+                if cjk
+                else False
+            )
+        return self._han or None
 
     def _match_aliases(self, normalised: pl.Series, found: defaultdict[int, set[str]]) -> None:
         words = (
@@ -186,18 +210,14 @@ class Catalog:
                 hits = words.filter(pl.col("w").is_in(list(near)))
                 for row, w in hits.select("row", "w").iter_rows():
                     found[row].update(near[w])
-        cjk = [a for a in self.aliases if _is_cjk(a)]
-        if cjk:
-            pattern = "|".join(re.escape(a) for a in sorted(cjk, key=len, reverse=True))
-            hits = (
-                pl.DataFrame({"t": normalised})
-                .with_row_index("row")
-                .select("row", pl.col("t").str.extract_all(pattern).alias("m"))
-                .explode("m")
-                .drop_nulls()
-            )
-            for row, alias in hits.iter_rows():
-                found[row].update(self.aliases[alias])
+        han = self._han_automaton()
+        if han is not None:
+            # the rows holding a Chinese alias, then each alias found there as the mask finds
+            # it (a short one must not cut a dictionary word: 小王 is not in 小王子)
+            rows = normalised.str.contains_any(han[1]).fill_null(False).arg_true().to_list()
+            for row, text in zip(rows, normalised.gather(rows).to_list(), strict=True):
+                for start, end in han_spans(text, han[0]):
+                    found[row].update(self.aliases[text[start:end]])
 
     def match(self, normalised: pl.Series, raw: pl.Series) -> list[str]:
         """``;``-joined references found in each message."""

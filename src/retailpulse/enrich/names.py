@@ -24,8 +24,12 @@ unmasked text. What is kept:
   as a whole. A store named *Toko Murah* ("cheap shop") is not masked at all.
 
 Aliases match as whole words (normalised: lower case, punctuation apart; the opinion marks
-``lexpos``/``lexneg`` that normalisation adds after an English opinion word are skipped);
-Chinese aliases match anywhere. Near misses (typos) are found as entities but not masked.
+``lexpos``/``lexneg`` that normalisation adds after an English opinion word are skipped).
+Chinese has no spaces: a Chinese alias matches anywhere, except that a short one (three
+characters or fewer: 小王, 李姐) must not cut a word of jieba's dictionary (rjieba, without
+its guesses at unknown words), so 小王 is not found in 小王子 ("The Little Prince"), 小黄 in
+小黄瓜 ("cucumber") or 小周 in 小周末 ("a short weekend"). Near misses (typos) are found as
+entities but not masked.
 """
 
 from __future__ import annotations
@@ -67,6 +71,34 @@ _BOUNDARY = "\ue000"
 _HAN = re.compile(r"[\u3400-\u9fff]")
 #: A word of raw text (a run of Chinese characters is one).
 _WORD = re.compile(r"\w+")
+#: Chinese aliases this long or shorter must not cut a dictionary word (see the module doc).
+SHORT_HAN = 3
+
+
+def _word_bounds(text: str) -> set[int]:
+    """The offsets where jieba's dictionary words of ``text`` begin and end (unknown runs are
+    cut into single characters: no guessing, which would join a name to the next character)."""
+    import rjieba
+
+    bounds, at = {0}, 0
+    for word in rjieba.cut(text, False):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
+def han_spans(text: str, automaton: ahocorasick_rs.AhoCorasick) -> list[tuple[int, int]]:
+    """(start, end) of the leftmost-longest matches of ``automaton`` (Chinese aliases) in
+    ``text``, less the short ones that cut a dictionary word (小王 in 小王子)."""
+    spans: list[tuple[int, int]] = []
+    bounds: set[int] | None = None
+    for _, start, end in automaton.find_matches_as_indexes(text):
+        if end - start <= SHORT_HAN:
+            bounds = _word_bounds(text) if bounds is None else bounds
+            if start not in bounds or end not in bounds:
+                continue
+        spans.append((start, end))
+    return spans
 
 
 def _words(alias: str) -> list[str]:
@@ -216,7 +248,7 @@ class NameMask:
         if self._automaton is None:
             return text
         pieces, at = [], 0
-        for _, start, end in self._automaton.find_matches_as_indexes(text):
+        for start, end in han_spans(text, self._automaton):
             pieces += [text[at:start], self._han[text[start:end]]]
             at = end
         return "".join([*pieces, text[at:]])
