@@ -38,8 +38,9 @@ ENRICHMENT_COLUMNS = tuple(f.name for f in ENRICHMENT_FIELDS)
 #: the stamp of stored enrichments (``runner.model_version``), so changing it re-enriches.
 #: 7: the retailer's own names are masked out of what the opinion tasks read (names.py).
 #: 8: a message's clauses are masked together (a name the clause split cut is masked in its
-#: clauses); ten or more of the same digit (a review's padding) become three; "unhelpful",
-#: "never came back" and their kin are complaint cues.
+#: clauses); a short Chinese name must not cut a dictionary word (小王 in 小王子); ten or more
+#: of the same digit (a review's padding) become three; "unhelpful", "never came back" and
+#: their kin are complaint cues.
 RULES_VERSION = 8
 
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
