@@ -21,6 +21,8 @@ LATE_PARCEL = [
     "Pesanan saya telat 3 hari, kurirnya gak jelas.",
     "我的快递一个星期了还没到，太失望了。",
     "我的包裹一個星期了還沒到，很失望。",
+    # no opinion word: neutral before the rules' version 8
+    "My order never came.",
 ]
 
 CASES = [
@@ -73,6 +75,12 @@ WAITING = [
     "排队排了一个小时，只开了一个收银台。",
     "在门店等了好久才有人来。",
 ]
+
+
+def test_someone_who_never_came_back_is_no_delivery() -> None:
+    """A bare "never came" was a delivery cue until the rules' version 8."""
+    out = enrich_texts(["Waited 20 minutes and Rina never came back"])
+    assert out["intents"][0] == "complaint" and "delivery" not in out["aspects"][0]
 
 
 def _sentiment_and_intents(texts: list[str], tier: str) -> list[tuple[str, str, set[str]]]:

@@ -73,6 +73,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "takes forever", "taking forever", "nobody helped", "no one helped", "nobody came",
         "no one came", "nobody served", "no one served", "nobody to help", "no one to help",
         "nobody around", "no one around", "never came back", "didn't come back",
+        "order never came", "package never came", "parcel never came", "item never came",
+        "it never came", "delivery never came", "never came in the mail",
         "never got back to", "never called back", "never replied", "never responded",
         "nobody answered", "no one answered", "antri lama", "antre lama", "antrian panjang",
         "antriannya panjang", "antri sejam", "antre sejam", "nunggu sejam", "menunggu sejam",
@@ -198,8 +200,12 @@ ASPECT_CUES: dict[str, tuple[str, ...]] = {
         "arrive", "arrived", "arrives", "arriving", "arrival", "courier", "package", "parcel",
         "tracking", "late", "delayed", "dispatch", "dispatched", "postage", "in transit",
         "out for delivery", "driver", "doorstep", "wrong address", "dpd", "royal mail", "ups",
-        "fedex", "dhl", "evri", "hermes", "next day", "received", "never came", "hasn't come",
-        "where is my order", "where's my order", "order status", "missed you", "rescheduling",
+        "fedex", "dhl", "evri", "hermes", "next day", "received", "hasn't come",
+        # a bare "never came" is also "never came back" (a person) and "never came across": the
+        # two train texts holding it mean those
+        "order never came", "package never came", "parcel never came", "item never came",
+        "it never came", "delivery never came", "never came in the mail", "where is my order",
+        "where's my order", "order status", "missed you", "rescheduling",
         "rescheduled", "still hasn't", "packaging", "delivers", "express", "pengiriman", "dikirim",
         "status pesanan", "pesanan belum", "nerima pesanan", "menerima pesanan", "reschedule",
         "kiriman", "terkirim", "kurir", "paket", "sampai", "dateng", "belum datang", "tidak datang",
