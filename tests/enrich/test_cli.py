@@ -313,7 +313,8 @@ def test_enrich_file_with_a_reference_file_missing_a_column_writes_nothing(
     res = _enrich_with(tmp_path, _messages(tmp_path, RINA), "--staff", str(staff))
     assert res.exit_code == 1
     assert f"{staff} has no column 'name'" in res.output
-    assert "rename the column to 'name' in the file" in res.output
+    assert "Rename the columns in the file to 'name'." in res.output
+    assert "--map" not in res.output  # (an option of `retailpulse import`, not of enrich-file)
     assert "Traceback" not in res.output
     assert not (tmp_path / "out.csv").exists()
 
@@ -355,3 +356,24 @@ def test_enrich_file_that_fails_half_way_leaves_no_half_written_output(
     res = CliRunner().invoke(main, args[:-2])
     assert res.exit_code == 0, res.output
     assert pl.read_csv(out).height == 3
+
+
+def test_enrich_file_keeps_the_finished_work_when_the_output_cannot_be_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(on Windows an output open in a spreadsheet program cannot be replaced)"""
+    src = tmp_path / "in.csv"
+    pl.DataFrame({"text": ["Love it!", "kecewa"]}).write_csv(src)
+    out = tmp_path / "out.csv"
+    out.write_text("open elsewhere\n", encoding="utf-8")
+
+    def locked(self: Path, target: Any) -> Path:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "replace", locked)
+    res = CliRunner().invoke(main, ["enrich-file", str(src), "-o", str(out)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    kept = [f for f in tmp_path.iterdir() if f.name.endswith(".part")]
+    assert len(kept) == 1 and str(kept[0]) in res.output and "Permission denied" in res.output
+    assert pl.read_csv(kept[0])["sentiment"].to_list() == ["positive", "negative"]
+    assert out.read_text(encoding="utf-8") == "open elsewhere\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -20,7 +22,7 @@ from retailpulse.cli.options import (
     open_workspace,
     print_json,
 )
-from retailpulse.errors import InputError, RetailPulseError
+from retailpulse.errors import RetailPulseError
 from retailpulse.schema import get_kind
 
 _TASKS_HELP = (
@@ -97,7 +99,7 @@ def _reference_rows(kind: str, path: Path | None) -> pl.DataFrame | None:
     try:
         checked = read_reference(kind, path)
     except RetailPulseError as exc:
-        raise click.ClickException(_without_import_options(exc)) from exc
+        raise click.ClickException(exc.message) from exc
     if checked.errors.height:
         click.echo(_skipped_warning(kind, path, checked.errors), err=True)
     if checked.valid.is_empty():
@@ -121,17 +123,6 @@ def _skipped_warning(kind: str, path: Path, errors: pl.DataFrame, shown: int = 3
         f"Warning: skipped {by_row.height} {rows} of {path} ({named}{more}). "
         f"Fix them so that their {kind} are recognised and masked."
     )
-
-
-def _without_import_options(exc: RetailPulseError) -> str:
-    """The importer's message, with the fix for enrich-file where it names an import option."""
-    message = exc.message
-    if "--map" in message:
-        column = f"'{exc.field}'" if isinstance(exc, InputError) and exc.field else "the field"
-        message += f" enrich-file takes no --map: rename the column to {column} in the file."
-    if "--delimiter" in message:
-        message += " enrich-file takes no --delimiter: save the file comma-separated."
-    return message
 
 
 @click.command("enrich-file")
@@ -220,7 +211,13 @@ def enrich_file(
         competitors=competitors,
     )
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f"{output.name}.part")
+    # written beside the output and renamed at the end: a run that stops half-way leaves no
+    # half-written file (and an earlier output as it was); a name of its own, so that two runs
+    # to one output do not write into each other
+    fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+    os.close(fd)
+    partial = Path(name)
+    finished = False
     written = 0
     options: dict[str, Any] = {
         "text_column": text_column,
@@ -244,8 +241,6 @@ def enrich_file(
             else:
                 # (the accurate tier, the only one embed_all changes, never runs in a pool)
                 enriched = (enrich_batch(b, **options, embed_all=embed_all) for b in batches)
-            # written beside the output and renamed at the end: a run that stops half-way
-            # leaves no half-written file (and an earlier output as it was)
             fh = stack.enter_context(partial.open("w", encoding="utf-8", newline=""))
             for i, out in enumerate(enriched):
                 df = pl.from_arrow(out)
@@ -259,11 +254,23 @@ def enrich_file(
             if frame.height == 0:
                 extra = [c for c in ENRICHMENT_COLUMNS if c not in frame.columns]
                 fh.write(",".join([*frame.columns, *extra]) + "\n")
+        finished = True
         partial.replace(output)
     except RetailPulseError as exc:
         raise click.ClickException(exc.message) from exc
+    except OSError as exc:
+        if not finished:
+            raise
+        # (the enrichment is done and kept: only the output could not be replaced, e.g. a file
+        # open in a spreadsheet program on Windows)
+        raise click.ClickException(
+            f"The enriched messages are in {partial}, but {output} could not be replaced "
+            f"({exc.strerror or exc}). Close {output} where it is open, then rename {partial} "
+            "to it."
+        ) from exc
     finally:
-        partial.unlink(missing_ok=True)
+        if not finished:
+            partial.unlink(missing_ok=True)
     click.echo(f"Wrote {written} enriched messages to {output}.", err=True)
 
 
