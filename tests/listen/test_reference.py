@@ -7,8 +7,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from retailpulse.errors import InputError, MissingColumnError, UnknownKindError
+from retailpulse.errors import FileFormatError, InputError, MissingColumnError, UnknownKindError
+from retailpulse.listen.mapping import resolve_columns
 from retailpulse.listen.reference import read_reference
+from retailpulse.schema import STAFF
 
 
 def write(path: Path, text: str) -> Path:
@@ -65,6 +67,27 @@ def test_a_missing_required_column_names_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(MissingColumnError) as exc:
         read_reference("staff", f)
     assert "staff.csv" in exc.value.message and "'name'" in exc.value.message
+
+
+def test_the_fixes_named_are_in_the_file_not_options_of_import(tmp_path: Path) -> None:
+    """(read_reference serves enrich-file, which has no --map, --delimiter or --format)"""
+    f = write(tmp_path / "staff.csv", "id,nama\nE1,Rina\n")
+    with pytest.raises(MissingColumnError) as exc:
+        read_reference("staff", f)
+    assert "no column 'staff_id', 'name'" in exc.value.message
+    assert "Rename the columns in the file to 'staff_id', 'name'." in exc.value.message
+    assert [d["field"] for d in exc.value.details] == ["staff_id", "name"]
+    # (the reader finds the delimiter itself; a header it cannot split is one column)
+    with pytest.raises(MissingColumnError, match="save it comma-separated") as one:
+        resolve_columns(STAFF, ["staff_id;name"], None, file="x.csv", import_options=False)
+    assert "--delimiter" not in one.value.message
+    f = write(tmp_path / "staff.dat", "staff_id,name\nE1,Rina\n")
+    with pytest.raises(FileFormatError, match=r"Save it as one of .*\.csv"):
+        read_reference("staff", f)
+    for path in (tmp_path / "staff.csv", tmp_path / "staff.dat"):
+        with pytest.raises(InputError) as err:
+            read_reference("staff", path)
+        assert not any(o in err.value.message for o in ("--map", "--delimiter", "--format"))
 
 
 def test_a_header_without_rows_and_an_empty_file_give_nothing(tmp_path: Path) -> None:

@@ -79,8 +79,11 @@ def resolve_columns(
     *,
     file: str,
     delimiter: str | None = None,
+    import_options: bool = True,
 ) -> ColumnPlan:
-    """Decide which file column feeds which field; raise naming any missing required field."""
+    """Decide which file column feeds which field; raise naming any missing required field
+    (with ``import_options=False``, the fix the message names is in the file, not an option of
+    ``retailpulse import``)."""
     mapping = mapping or {}
     fields = set(kind.field_names)
     for col, fld in mapping.items():
@@ -109,13 +112,20 @@ def resolve_columns(
     missing = [f for f in kind.required if f not in taken]
     if missing:
         raise MissingColumnError(
-            _missing_message(kind, missing, columns, file, delimiter), field=missing[0]
+            _missing_message(kind, missing, columns, file, delimiter, import_options),
+            field=missing[0],
+            details=[{"field": m, "reason": "missing column"} for m in missing],
         )
     return ColumnPlan(renames, extras)
 
 
 def _missing_message(
-    kind: RecordKind, missing: list[str], columns: list[str], file: str, delimiter: str | None
+    kind: RecordKind,
+    missing: list[str],
+    columns: list[str],
+    file: str,
+    delimiter: str | None,
+    import_options: bool = True,
 ) -> str:
     names = ", ".join(f"'{m}'" for m in missing)
     msg = f"{file} has no column {names}, which {kind.name} need."
@@ -123,11 +133,18 @@ def _missing_message(
         other = [d for d in DELIMITERS if d != delimiter and d in columns[0]]
         if other:
             shown = "\\t" if other[0] == "\t" else other[0]
+            fix = (
+                f"pass --delimiter '{shown}'"
+                if import_options
+                else "save it comma-separated (.csv) or tab-separated (.tsv)"
+            )
             return (
                 msg + f" Its header reads as one column, so its delimiter is probably {shown!r}: "
-                f"pass --delimiter '{shown}'."
+                f"{fix}."
             )
     found = ", ".join(columns[:12]) + (" ..." if len(columns) > 12 else "")
+    if not import_options:
+        return msg + f" Columns found: {found}. Rename the columns in the file to {names}."
     hints = []
     for m in missing:
         close = difflib.get_close_matches(m, [normalise_name(c) for c in columns], n=1, cutoff=0.5)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
-from retailpulse.errors import UnknownKindError
-from retailpulse.listen.files import ROW, BadRow, RaggedFile, TableFile, open_table
+from retailpulse.errors import FileFormatError, UnknownKindError
+from retailpulse.listen.files import FORMATS, ROW, BadRow, RaggedFile, TableFile, open_table
 from retailpulse.listen.mapping import resolve_columns
 from retailpulse.listen.validate import ERROR_SCHEMA, Validated, validate
 from retailpulse.schema import RecordKind, get_kind
@@ -40,6 +40,11 @@ def read_reference(
     """
     k = _reference_kind(kind)
     p = Path(path)
+    if p.suffix.lower() not in FORMATS:
+        raise FileFormatError(
+            f"Cannot tell the format of {p} from its suffix '{p.suffix}'. Save it as one of "
+            f"{', '.join(sorted(set(FORMATS)))}."
+        )
     if p.is_file() and p.stat().st_size == 0:
         valid = _no_rows(k).select(k.field_names)
         return Validated(valid=valid, errors=pl.DataFrame(schema=ERROR_SCHEMA))
@@ -77,14 +82,18 @@ def _read(
     file = str(table.path)
     if table.columns:
         # a file whose header lacks a required column fails even when it has no data row
-        resolve_columns(k, table.columns, mapping, file=file, delimiter=table.delimiter)
+        resolve_columns(
+            k, table.columns, mapping, file=file, delimiter=table.delimiter, import_options=False
+        )
     valid = [_no_rows(k)]
     errors = [pl.DataFrame(schema=ERROR_SCHEMA)]
     for chunk in table.chunks():
         errors.append(_bad_rows(chunk.bad))
         if chunk.frame.height:
             columns = [c for c in chunk.frame.columns if c != ROW]
-            plan = resolve_columns(k, columns, mapping, file=file, delimiter=table.delimiter)
+            plan = resolve_columns(
+                k, columns, mapping, file=file, delimiter=table.delimiter, import_options=False
+            )
             checked = validate(k, plan.apply(chunk.frame))
             valid.append(checked.valid)
             errors.append(checked.errors)
