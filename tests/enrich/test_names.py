@@ -164,6 +164,17 @@ def test_a_short_chinese_name_inside_a_longer_word_is_no_name() -> None:
     assert entities == ["", "", "", "staff:E1", "staff:E3", "staff:E2", "competitor:京东"]
 
 
+def test_an_alias_overlapping_a_rejected_short_one_is_still_found() -> None:
+    """小李 cuts 李子 ("plum") in 小李子: the product 李子 is found and masked all the same."""
+    cat = Catalog.from_frames(
+        products=pl.DataFrame({"sku": ["P1"], "name": ["李子"]}),
+        staff=pl.DataFrame({"staff_id": ["E1"], "name": ["小李"]}),
+    )
+    raw = pl.Series(["买了小李子很甜", "小李服务好"])
+    assert cat.match(normalise(raw), raw) == ["product:P1", "staff:E1"]
+    assert masked(raw.to_list(), cat)[0] == ["买了小很甜", "服务好"]
+
+
 def test_a_catalog_with_its_mask_built_still_pickles() -> None:
     """(worker processes get the catalog pickled)"""
     cat = catalog()
@@ -204,6 +215,23 @@ def test_staff_names_do_not_sway_sentiment(tier: str) -> None:
     # the entities are still found, in the unmasked text
     assert all(e.startswith("staff:") for e in out["entities"].to_list())
     assert "store:S1" in out["entities"][0]
+
+
+def test_a_clause_that_was_only_a_name_is_scored_as_no_clause() -> None:
+    """An empty clause still scores (it was one feature of its own): a clause the mask empties
+    goes, so these messages score as they do without the name. (The accurate tier's encoder
+    reads the raw text, where the punctuation around the name stays: ". ok".)"""
+    tier = "fast"
+    cat = Catalog.from_frames(
+        stores=pl.DataFrame({"store_id": ["S1"], "name": ["J.Co"]}),
+        staff=pl.DataFrame({"staff_id": ["E1"], "name": ["Rina"]}),
+    )
+    named = enrich_texts(["J.Co!!!", "J.Co. ok", "Rina. ok", "J.Co", ""], tier=tier, catalog=cat)
+    plain = enrich_texts(["!!!", "ok", "ok", "", ""], tier=tier)
+    labels = ["sentiment", "emotion", "intents", "aspects"]
+    assert named.select(labels).rows() == plain.select(labels).rows()
+    for p in ("p_negative", "p_neutral", "p_positive"):
+        assert named[p].to_list() == pytest.approx(plain[p].to_list(), abs=1e-6), p
 
 
 def test_without_a_catalog_names_still_sway_the_fast_tier() -> None:

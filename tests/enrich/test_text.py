@@ -43,6 +43,7 @@ def test_elongations_are_shortened() -> None:
 
 def test_digit_padding_is_shortened_and_numbers_are_kept() -> None:
     assert norm("这本书很好，" + "1" * 46) == "这本书很好 111"
+    assert norm("这本书很好，" + "１" * 46) == "这本书很好 １１１"
     assert norm("harga 1000000000 murah 8888888888x") == "harga 1000000000 murah 888x"
 
 
@@ -157,7 +158,7 @@ def _reference_expr(expr: pl.Expr, emoji_map: dict[str, str], *, rewrite: bool =
         e = e.str.replace_many(emoji_map, leftmost=True)
     for ch in string.ascii_lowercase:
         e = e.str.replace_all(ch * 3 + "+", ch)
-    for d in string.digits:
+    for d in string.digits + "０１２３４５６７８９":
         e = e.str.replace_all(d * 10 + "+", d * 3)
     e = e.str.replace_all(r"!+", " ! ").str.replace_all(r"[?？]+", " ? ")
     e = e.str.replace_many(traditional_to_simplified())
@@ -203,6 +204,7 @@ _TRICKY = st.sampled_from(
         "5",
         "1111111111",
         "000000000",
+        "１１１１１１１１１１",
         "_",
         "zzzz",
         "bbb",

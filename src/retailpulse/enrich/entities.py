@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from retailpulse.enrich.names import COMPETITOR, TITLES, NameMask, han_spans
+from retailpulse.enrich.names import COMPETITOR, TITLES, NameMask, han_automaton, han_spans
 from retailpulse.enrich.text import normalise
 
 ORDER_PATTERN = (
@@ -154,16 +154,7 @@ class Catalog:
         built once (None without any)."""
         if self._han is None:
             cjk = [a for a in self.aliases if _is_cjk(a)]
-            self._han = (
-                (
-                    ahocorasick_rs.AhoCorasick(
-                        cjk, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-                    ),
-                    cjk,
-                )
-                if cjk
-                else False
-            )
+            self._han = (han_automaton(cjk), cjk) if cjk else False
         return self._han or None
 
     def _match_aliases(self, normalised: pl.Series, found: defaultdict[int, set[str]]) -> None:

@@ -87,17 +87,30 @@ def _word_bounds(text: str) -> set[int]:
     return bounds
 
 
+def han_automaton(aliases: Sequence[str]) -> ahocorasick_rs.AhoCorasick:
+    """The automaton :func:`han_spans` reads (every match, overlapping ones too)."""
+    return ahocorasick_rs.AhoCorasick(list(aliases), matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
 def han_spans(text: str, automaton: ahocorasick_rs.AhoCorasick) -> list[tuple[int, int]]:
-    """(start, end) of the leftmost-longest matches of ``automaton`` (Chinese aliases) in
-    ``text``, less the short ones that cut a dictionary word (小王 in 小王子)."""
+    """(start, end) of the Chinese aliases of ``automaton`` (:func:`han_automaton`) in
+    ``text``, the leftmost longest first, less the short ones that cut a dictionary word (小王
+    in 小王子); an alias overlapping a rejected one is still found (李子 in 小李子)."""
+    matches = automaton.find_matches_as_indexes(text, overlapping=True)
+    if not matches:
+        return []
     spans: list[tuple[int, int]] = []
     bounds: set[int] | None = None
-    for _, start, end in automaton.find_matches_as_indexes(text):
+    at = 0
+    for start, end in sorted(((s, e) for _, s, e in matches), key=lambda m: (m[0], -m[1])):
+        if start < at:
+            continue
         if end - start <= SHORT_HAN:
             bounds = _word_bounds(text) if bounds is None else bounds
             if start not in bounds or end not in bounds:
                 continue
         spans.append((start, end))
+        at = end
     return spans
 
 
@@ -221,13 +234,7 @@ class NameMask:
         self._lengths = _lengths_by_first_word(self._latin)
         # Chinese names: anywhere, the leftmost longest
         self._han = {k: v for k, v in replacement.items() if _HAN.search(k)}
-        self._automaton = (
-            ahocorasick_rs.AhoCorasick(
-                list(self._han), matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
-            )
-            if self._han
-            else None
-        )
+        self._automaton = han_automaton(list(self._han)) if self._han else None
         # raw names (what the sentence encoder reads): their words in lower case, an ambiguous
         # one only after a title; any case, spacing and punctuation between the words
         bare_ambiguous = {" ".join(_words(a)) for a in ambiguous}

@@ -484,6 +484,26 @@ def _blank(values: list[str], empty: npt.NDArray[np.bool_]) -> pl.Series:
     return pl.Series(values, dtype=pl.String).set(pl.Series(empty), "")
 
 
+def _with_masked_clauses(
+    cl: pl.DataFrame, clause_rows: list[int], masked: list[str]
+) -> pl.DataFrame:
+    """The clause frame ``cl`` with ``masked`` in the clause rows ``clause_rows``. A clause the
+    mask emptied (it was a name: "Rina. ok", "J.Co!!!") goes, as the clause split drops empty
+    clauses, so the message scores as it would without the name; a message left with no clause
+    keeps one empty clause, as an empty message has."""
+    out = cl.with_columns(cl["clause"].clone().scatter(clause_rows, pl.Series(masked)))
+    emptied = [r for r, c in zip(clause_rows, masked, strict=True) if not c]
+    if not emptied:
+        return out
+    rows = cl["row"].to_numpy()
+    drop = np.zeros(len(cl), dtype=bool)
+    drop[emptied] = True
+    left = np.bincount(rows[~drop], minlength=int(rows[-1]) + 1) > 0
+    first = np.r_[True, rows[1:] != rows[:-1]]
+    drop[first & ~left[rows]] = False
+    return out.filter(pl.Series(~drop))
+
+
 def enrich_texts(
     texts: pl.Series | Sequence[str | None],
     *,
@@ -526,8 +546,9 @@ def enrich_texts(
         if named:
             # (a message's clauses are masked together: a name the split cut is still a name)
             clause_rows = np.flatnonzero(np.isin(cl["row"].to_numpy(), named)).tolist()
-            masked = pl.Series(mask.mask_clauses(lists["clauses"], named), dtype=pl.String)
-            opinion_cl = cl.with_columns(cl["clause"].clone().scatter(clause_rows, masked))
+            opinion_cl = _with_masked_clauses(
+                cl, clause_rows, mask.mask_clauses(lists["clauses"], named)
+            )
             if m.embedding is not None:
                 opinion_raw = mask.mask_raw(raw, named)
     # the stages below need only the clauses: they run side by side (Polars, NumPy and SciPy
@@ -547,7 +568,7 @@ def enrich_texts(
         )
         # in the order they are needed: language first, cues next, entities and spam at the end
         scripts = pool.submit(script_counts, raw) if need_language else None
-        rows = cl["row"].to_numpy()
+        rows = opinion_cl["row"].to_numpy()
         cues = pool.submit(clause_cues, opinion_cl["clause"], rows, n) if need_cues else None
         entities = pool.submit(matcher.match, normalised, raw) if matcher is not None else None
         spam = pool.submit(spam_flags, raw, normalised) if "spam" in want else None

@@ -16,7 +16,7 @@ as it is (a single space, a space already before a token):
    with_heart_eyes``), so both the symbol and its meaning reach the models.
 4. Elongations are shortened: three or more of the same letter become one (``bagusss`` →
    ``bagus``, ``sooo`` → ``so``); ``!!!`` becomes ``!``; padding of ten or more of the same
-   digit becomes three (``1111111111111`` → ``111``).
+   digit (ASCII or full-width) becomes three (``1111111111111`` → ``111``).
 5. Traditional Chinese characters are mapped to simplified ones (OpenCC's character table).
 6. Indonesian slang and abbreviations are expanded (``gak`` → ``tidak``, ``bgt`` → ``banget``,
    ``yg`` → ``yang``...). Negations are never dropped: ``gak``/``ga``/``tdk``/``nggak`` all become
@@ -244,19 +244,22 @@ def _word_passes() -> tuple[dict[str, str], dict[str, str]]:
 
 #: Three or more of the same ASCII letter (one alternative per letter, as the regex engine has
 #: no back-references); replaced by the letter, in one pass instead of one per letter. In the
-#: same pass, ten or more of the same digit (padding, as in "这本书很好，1111111111111111...": a
-#: review site's minimum length) become three: no number is written so, and the padding's
-#: n-grams outweighed the review's (that one read neutral at 0.99).
+#: same pass, ten or more of the same digit, ASCII or full-width (padding, as in
+#: "这本书很好，1111111111111111...": a review site's minimum length), become three: the
+#: padding's n-grams outweighed the review's (that one read neutral at 0.99). A number is
+#: seldom written so (ten zeros after a one are ten billion, and become "1000").
 _PADDING_RUN = 10
+_PADDING_KEPT = 3
+_PADDING_DIGITS = string.digits + "０１２３４５６７８９"
 _ELONGATED = "|".join(
     [f"({ch}){ch}{ch}+" for ch in string.ascii_lowercase]
-    + [f"({d}){d}{{{_PADDING_RUN - 1},}}" for d in string.digits]
+    + [f"({d}){d}{{{_PADDING_RUN - 1},}}" for d in _PADDING_DIGITS]
 )
 _ELONGATED_TO = "".join(
-    [f"${{{i}}}" for i in range(1, len(string.ascii_lowercase) + 1)]
+    [f"${{{i + 1}}}" for i in range(len(string.ascii_lowercase))]
     + [
-        f"${{{i}}}" * 3
-        for i in range(len(string.ascii_lowercase) + 1, len(string.ascii_lowercase) + 11)
+        f"${{{len(string.ascii_lowercase) + i + 1}}}" * _PADDING_KEPT
+        for i in range(len(_PADDING_DIGITS))
     ]
 )
 
