@@ -13,6 +13,7 @@ from retailpulse.enrich.cues import (
     _MARKS,
     _NEGATED,
     _NEGATED_COMPLAINT,
+    _NEGATED_PURCHASE,
     _NOT_A_QUESTION,
     CUE_LABELS,
     _join_literals,
@@ -20,10 +21,35 @@ from retailpulse.enrich.cues import (
     batch_cues,
     clause_cues,
     cue_matrix,
+    negated_purchase,
 )
 from retailpulse.enrich.lexicon import ASPECT_CUES, INTENT_CUES, cue_pattern
 from retailpulse.enrich.pipeline import load_model
 from retailpulse.enrich.scoring import score
+
+
+@pytest.mark.parametrize(
+    ("text", "purchase", "negated"),
+    [
+        ("will come back again", True, False),
+        ("i will never come back", False, True),
+        ("won't come back", False, True),
+        ("tidak mau beli lagi di sini", False, True),
+        ("不会再来了", False, True),
+        ("不想买", False, True),
+        ("还会再买", True, False),
+        # "can't" is no negator here
+        ("i can't wait to get one", True, False),
+        ("no problem will order again", True, False),
+    ],
+)
+def test_purchase_cues_under_a_negator_are_no_purchase(
+    text: str, purchase: bool, negated: bool
+) -> None:
+    texts = pl.Series([text])
+    cues = cue_matrix(texts, {"purchase_intent": INTENT_CUES["purchase_intent"]})
+    assert bool(cues[0, 0]) is purchase
+    assert bool(negated_purchase(texts)[0]) is negated
 
 
 @pytest.mark.parametrize(
@@ -137,6 +163,8 @@ def _one_regex_per_label(
             text = text.str.replace_all("不错", "很好", literal=True).str.replace_all(_NEGATED, " ")
         elif label == "complaint":
             text = text.str.replace_all(_NEGATED_COMPLAINT, " ")
+        elif label == "purchase_intent":
+            text = text.str.replace_all(_NEGATED_PURCHASE, " ")
         elif label == "question":
             text = text.str.replace_all(_NOT_A_QUESTION, " ")
         columns.append(text.str.contains(cue_pattern(words)).fill_null(False).to_numpy())

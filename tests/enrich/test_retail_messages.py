@@ -83,6 +83,24 @@ def test_someone_who_never_came_back_is_no_delivery() -> None:
     assert out["intents"][0] == "complaint" and "delivery" not in out["aspects"][0]
 
 
+#: Customers saying they will not come back or buy again: complaints, never purchase intents
+#: (the intent head learnt the words of the purchase cues, not the negator before them; these
+#: were purchase intents, the first neutral, until the rules' version 8).
+WILL_NOT_COME_BACK = [
+    "I will never come back to this store",
+    "Gak akan balik lagi ke toko ini",
+    "以后不会再来了",
+]
+
+
+@pytest.mark.parametrize("tier", ["fast", "accurate"])
+def test_a_customer_who_will_not_come_back_complains_and_intends_no_purchase(tier: str) -> None:
+    for text, sentiment, intents in _sentiment_and_intents(WILL_NOT_COME_BACK, tier):
+        assert sentiment == "negative" and intents == {"complaint"}, (tier, text)
+    for text, _, intents in _sentiment_and_intents(["will come back again!", "还会再买"], tier):
+        assert "purchase_intent" in intents, (tier, text)
+
+
 def _sentiment_and_intents(texts: list[str], tier: str) -> list[tuple[str, str, set[str]]]:
     out = enrich_texts(texts, tier=tier).select("sentiment", "intents")
     return [(t, s, set(i.split(";"))) for t, (s, i) in zip(texts, out.iter_rows(), strict=True)]

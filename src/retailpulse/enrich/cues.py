@@ -44,6 +44,14 @@ _NEGATED_COMPLAINT = (
     r"disappointing|menyesal|nyesel|mahal|bad|terrible|unhelpful|to complain)(?-u:\b)|"
     r"没有?让\p{Han}?失望|不失望"
 )
+#: A negator and the one or two words after it (Latin: "won't come back", "not going to",
+#: *tidak mau beli*), or the next Han characters (不会再来, 不想买); removed before
+#: purchase-intent cues are looked for. "can't" is left out: "can't wait to get" is one.
+_NEGATED_PURCHASE = (
+    r"(?-u:\b)(?:tidak|belum|bukan|not|never|no|don't|didn't|isn't|wasn't|doesn't|aren't|"
+    r"won't|wouldn't)\s+(?:\S+\s+)?\S+|"
+    r"(?:不|没有?)(?:太|很|怎么|是很|是|会|想|要)?\p{Han}{1,2}"
+)
 #: Chinese question words used as indefinites or under a negator, which ask nothing: 不怎么
 #: ("not very"), 没多久 ("before long"), 不知为什么 ("for some reason"), 怎么说呢 ("how shall I
 #: put it"), 多少有点 ("somewhat"), and a question word answered by 都 / 也 in its clause
@@ -56,11 +64,12 @@ _NOT_A_QUESTION = (
 )
 #: Characters one of which every match of :data:`_NOT_A_QUESTION` contains.
 _NOT_A_QUESTION_TRIGGER = "怎么|哪|什么时候|多少|多久|为什么|为何"
-#: Substrings one of which every match of :data:`_NEGATED`, :data:`_NEGATED_COMPLAINT` and
-#: 不错 contains: a clause without any of them reads the same to praise and complaint cues.
+#: Substrings one of which every match of :data:`_NEGATED`, :data:`_NEGATED_COMPLAINT`,
+#: :data:`_NEGATED_PURCHASE` and 不错 contains: a clause without any of them reads the same to
+#: praise, complaint and purchase-intent cues.
 _NEGATION_TRIGGER = "tidak|belum|bukan|kurang|no|never|n't|不|没"
 #: The labels whose clauses are rewritten (negations removed) before their cues are looked for.
-_REWRITTEN = ("praise", "complaint")
+_REWRITTEN = ("praise", "complaint", "purchase_intent")
 #: The first characters of the Chinese negations the rewrites remove.
 _HAN_NEGATIONS = ("不", "没")
 #: The opinion marks of normalisation and the Indonesian suffix nya, removed before matching.
@@ -154,6 +163,8 @@ def _label_hits(texts: pl.Series, label: str, cues: tuple[str, ...]) -> npt.NDAr
         texts = texts.str.replace_all("不错", "很好", literal=True).str.replace_all(_NEGATED, " ")
     elif label == "complaint":
         texts = texts.str.replace_all(_NEGATED_COMPLAINT, " ")
+    elif label == "purchase_intent":
+        texts = texts.str.replace_all(_NEGATED_PURCHASE, " ")
     elif label == "question":
         texts = texts.str.replace_all(_NOT_A_QUESTION, " ")
     hit: npt.NDArray[np.bool_] = texts.str.contains(cue_pattern(cues)).fill_null(False).to_numpy()
@@ -193,6 +204,21 @@ def asks_nothing(texts: pl.Series) -> npt.NDArray[np.bool_]:
     if len(rows):
         hit = texts.gather(rows).str.contains(_NOT_A_QUESTION).fill_null(False).to_numpy()
         out[rows[hit]] = True
+    return out
+
+
+def negated_purchase(texts: pl.Series) -> npt.NDArray[np.bool_]:
+    """Does each normalised text hold a purchase-intent cue only under a negator ("I will never
+    come back", *gak mau beli lagi*, 不会再来): one the text has as written but not once its
+    negations are removed (:data:`_NEGATED_PURCHASE`)."""
+    out = np.zeros(len(texts), dtype=bool)
+    bare = _without_marks(texts.cast(pl.String))
+    rows = np.flatnonzero(bare.str.contains(_NEGATION_TRIGGER).fill_null(False).to_numpy())
+    if len(rows):
+        sub = bare.gather(rows)
+        cues = INTENT_CUES["purchase_intent"]
+        written = _label_hits(sub, "written", cues)
+        out[rows[written & ~_label_hits(sub, "purchase_intent", cues)]] = True
     return out
 
 

@@ -73,6 +73,12 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "takes forever", "taking forever", "nobody helped", "no one helped", "nobody came",
         "no one came", "nobody served", "no one served", "nobody to help", "no one to help",
         "nobody around", "no one around", "never came back", "didn't come back",
+        # a customer who says they will not come back (negated, these are no purchase intent)
+        "never come back", "won't come back", "will not come back", "not coming back",
+        "never coming back", "won't be back", "will not be back", "never shop here again",
+        "tidak akan balik lagi", "tidak mau balik lagi", "tidak akan belanja lagi",
+        "tidak mau belanja lagi", "tidak akan beli lagi", "tidak mau beli lagi", "不会再来",
+        "不会再买",
         "order never came", "package never came", "parcel never came", "item never came",
         "it never came", "delivery never came", "never came in the mail",
         "never got back to", "never called back", "never replied", "never responded",

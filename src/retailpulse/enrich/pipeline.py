@@ -17,7 +17,7 @@ import polars as pl
 import pyarrow as pa
 
 from retailpulse.enrich.asking import asks, asks_for_stock, asks_in_chinese
-from retailpulse.enrich.cues import CUE_LABELS, asks_nothing, clause_cues
+from retailpulse.enrich.cues import CUE_LABELS, asks_nothing, clause_cues, negated_purchase
 from retailpulse.enrich.embedding import embed
 from retailpulse.enrich.entities import Catalog
 from retailpulse.enrich.gate import gate_of, ngram_view, uncertain
@@ -40,7 +40,7 @@ ENRICHMENT_COLUMNS = tuple(f.name for f in ENRICHMENT_FIELDS)
 #: 8: a message's clauses are masked together (a name the clause split cut is masked in its
 #: clauses); a short Chinese name must not cut a dictionary word (小王 in 小王子); ten or more
 #: of the same digit (a review's padding) become three; "unhelpful", "never came back" and
-#: their kin are complaint cues.
+#: their kin are complaint cues; purchase cues under a negator are none ("never come back").
 RULES_VERSION = 8
 
 #: Added to the negative (positive) sentiment score of a message with a complaint (praise)
@@ -295,10 +295,17 @@ def _intents(
     found in a negative message, nor a complaint in a positive one; a message whose Chinese
     question word asks nothing (服务不怎么样) is a question only by a question cue; a short
     information question in a shop-chat frame ("ada warna lain kak?", "bisa cod?") neither
-    complains nor praises (other short questions can: "Sold out terus, kapan restok?")."""
+    complains nor praises (other short questions can: "Sold out terus, kapan restok?"); a
+    purchase intent said under a negator ("I will never come back") is none."""
     h = model.head("intent")
     p = sigmoid(s.message[:, h.start : h.stop])
     present = p >= _thresholds(h.thresholds, len(h.labels))
+    if "purchase_intent" in h.labels:
+        # "I will never come back", "gak mau beli lagi", 不会再来: the head learnt the words
+        # of the cue, not the negator before them
+        b = h.labels.index("purchase_intent")
+        rows = np.flatnonzero(present[:, b])
+        present[rows[negated_purchase(normalised.gather(rows))], b] = False
     for name in ("complaint", "praise"):
         if name in h.labels:
             present[framed, h.labels.index(name)] = False
