@@ -84,6 +84,8 @@ def test_purchase_cues_under_a_negator_are_no_purchase(
         ("waited 20 minutes and she never came back", True),
         ("called twice and nobody answered", True),
         ("not unhelpful at all", False),
+        ("she wasn't unhelpful", False),
+        ("the sale price isn't bad", False),
         ("she was so helpful", False),
     ],
 )

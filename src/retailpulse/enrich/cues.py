@@ -40,7 +40,8 @@ _NEGATED = (
 #: Negated complaint words ("tidak kecewa", "not disappointed", "tidak terlalu mahal",
 #: 没有让我失望).
 _NEGATED_COMPLAINT = (
-    r"(?-u:\b)(?:tidak|bukan|not|never|no|nothing)\s+(?:\S+\s+)?(?:kecewa|disappointed|"
+    r"(?-u:\b)(?:tidak|bukan|not|never|no|nothing|isn't|wasn't|aren't|weren't|doesn't|didn't|"
+    r"won't|wouldn't)\s+(?:\S+\s+)?(?:kecewa|disappointed|"
     r"disappointing|menyesal|nyesel|mahal|bad|terrible|unhelpful|to complain)(?-u:\b)|"
     r"没有?让\p{Han}?失望|不失望"
 )
