@@ -26,7 +26,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from retailpulse.listen.files import ROW, Chunk, RaggedFile, open_table
-from retailpulse.listen.mapping import resolve_columns
+from retailpulse.listen.mapping import mapped, resolve_columns
 from retailpulse.listen.quarantine import QuarantineWriter
 from retailpulse.listen.validate import validate
 from retailpulse.privacy.pii import normalise_and_hash
@@ -218,9 +218,7 @@ def _read_pass(
         report.rows_read += chunk.frame.height + len(chunk.bad)
         quarantine.bad_rows(chunk.bad)
         if chunk.frame.height:
-            columns = [c for c in chunk.frame.columns if c != ROW]
-            plan = resolve_columns(k, columns, mapping, file=report.file, delimiter=table.delimiter)
-            frame = plan.apply(chunk.frame)
+            frame = mapped(k, chunk.frame, mapping, file=report.file, delimiter=table.delimiter)
             checked = validate(k, frame)
             if checked.errors.height:
                 quarantine.errors(checked.errors, frame)

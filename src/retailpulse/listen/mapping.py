@@ -119,6 +119,24 @@ def resolve_columns(
     return ColumnPlan(renames, extras)
 
 
+def mapped(
+    kind: RecordKind,
+    frame: pl.DataFrame,
+    mapping: dict[str, str] | None,
+    *,
+    file: str,
+    delimiter: str | None = None,
+    import_options: bool = True,
+) -> pl.DataFrame:
+    """A chunk of a file (its columns and the row numbers ``ROW``) with the kind's field names
+    as columns: :func:`resolve_columns` on its columns, applied (unvalidated)."""
+    columns = [c for c in frame.columns if c != ROW]
+    plan = resolve_columns(
+        kind, columns, mapping, file=file, delimiter=delimiter, import_options=import_options
+    )
+    return plan.apply(frame)
+
+
 def _missing_message(
     kind: RecordKind,
     missing: list[str],

@@ -18,7 +18,7 @@ import polars as pl
 
 from retailpulse.errors import FileFormatError, UnknownKindError
 from retailpulse.listen.files import FORMATS, ROW, BadRow, RaggedFile, TableFile, open_table
-from retailpulse.listen.mapping import resolve_columns
+from retailpulse.listen.mapping import mapped, resolve_columns
 from retailpulse.listen.validate import ERROR_SCHEMA, Validated, validate
 from retailpulse.schema import RecordKind, get_kind
 
@@ -90,11 +90,10 @@ def _read(
     for chunk in table.chunks():
         errors.append(_bad_rows(chunk.bad))
         if chunk.frame.height:
-            columns = [c for c in chunk.frame.columns if c != ROW]
-            plan = resolve_columns(
-                k, columns, mapping, file=file, delimiter=table.delimiter, import_options=False
+            frame = mapped(
+                k, chunk.frame, mapping, file=file, delimiter=table.delimiter, import_options=False
             )
-            checked = validate(k, plan.apply(chunk.frame))
+            checked = validate(k, frame)
             valid.append(checked.valid)
             errors.append(checked.errors)
     return pl.concat(valid), pl.concat(errors)

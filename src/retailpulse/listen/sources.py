@@ -14,7 +14,7 @@ import polars as pl
 
 from retailpulse.hookspecs import hookimpl
 from retailpulse.listen.files import ROW, open_table
-from retailpulse.listen.mapping import resolve_columns
+from retailpulse.listen.mapping import mapped
 from retailpulse.schema import get_kind
 
 
@@ -44,9 +44,8 @@ class FileSource:
     def read(self) -> Iterator[tuple[str, pl.DataFrame]]:
         table = open_table(self.path)
         for chunk in table.chunks():
-            columns = [c for c in chunk.frame.columns if c != ROW]
-            plan = resolve_columns(self.kind, columns, self.mapping, file=str(self.path))
-            yield self.kind.name, plan.apply(chunk.frame).drop(ROW)
+            frame = mapped(self.kind, chunk.frame, self.mapping, file=str(self.path))
+            yield self.kind.name, frame.drop(ROW)
 
 
 @hookimpl
